@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_controller_id = fields.Many2one(
+        related="company_id.credit_controller_id",
+        readonly=False,
+    )

@@ -1,0 +1,65 @@
+from odoo.tests import Form, tagged
+
+from .common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFoundation(CreditControlCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing_user = cls._create_user("billing", "account.group_account_invoice")
+        cls.accounting_admin = cls._create_user("acc_admin", "account.group_account_manager")
+        cls.accounting_admin.groups_id += cls.env.ref("base.group_system")
+        cls.salesperson = cls._create_user("sales", "credit_control.group_credit_viewer")
+        cls.employee = cls._create_user("employee", "base.group_user")
+
+    @classmethod
+    def _create_user(cls, login, group_xmlid):
+        return cls.env["res.users"].create(
+            {
+                "name": login.title(),
+                "login": f"credit_{login}",
+                "company_id": cls.env.company.id,
+                "company_ids": [cls.env.company.id],
+                "groups_id": [(6, 0, [cls.env.ref(group_xmlid).id])],
+            }
+        )
+
+    def test_accounting_roles_get_matching_credit_rights(self):
+        self.assertTrue(self.billing_user.has_group("credit_control.group_credit_user"))
+        self.assertFalse(self.billing_user.has_group("credit_control.group_credit_manager"))
+        self.assertTrue(self.accounting_admin.has_group("credit_control.group_credit_manager"))
+        # the chain: a manager is a user, a user is a viewer
+        self.assertTrue(self.accounting_admin.has_group("credit_control.group_credit_viewer"))
+        self.assertFalse(self.employee.has_group("credit_control.group_credit_viewer"))
+
+    def test_salesperson_is_only_a_viewer(self):
+        self.assertTrue(self.salesperson.has_group("credit_control.group_credit_viewer"))
+        self.assertFalse(self.salesperson.has_group("credit_control.group_credit_user"))
+
+    def test_credit_menu_is_under_accounting_for_credit_users_only(self):
+        root = self.env.ref("credit_control.menu_credit_control")
+        self.assertEqual(root.parent_id, self.env.ref("account.menu_finance"))
+        config = self.env.ref("credit_control.menu_credit_config")
+        visible_to_billing = self.env["ir.ui.menu"].with_user(self.billing_user)._visible_menu_ids()
+        visible_to_admin = (
+            self.env["ir.ui.menu"].with_user(self.accounting_admin)._visible_menu_ids()
+        )
+        self.assertNotIn(config.id, visible_to_billing, "configuration is for credit managers")
+        self.assertIn(self.env.ref("credit_control.menu_credit_settings").id, visible_to_admin)
+        visible_to_employee = self.env["ir.ui.menu"].with_user(self.employee)._visible_menu_ids()
+        self.assertNotIn(root.id, visible_to_employee)
+
+    def test_settings_section_sets_the_company_credit_controller(self):
+        settings = Form(self.env["res.config.settings"].with_user(self.accounting_admin))
+        settings.credit_controller_id = self.billing_user
+        settings.save().execute()
+        self.assertEqual(self.env.company.credit_controller_id, self.billing_user)
+
+    def test_customer_with_history_fixture(self):
+        partner = self._credit_customer("Fixture Customer")
+        due = self.today
+        invoices = self._credit_history(partner, [(1000.0, due, 10), (500.0, due, None)])
+        self.assertEqual(invoices.mapped("payment_state"), ["paid", "not_paid"])
+        self.assertEqual(invoices[1].invoice_date_due, due)
