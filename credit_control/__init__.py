@@ -1,1 +1,3 @@
-from . import core, models, wizards
+from . import core
+from . import models
+from . import wizards

@@ -18,7 +18,8 @@ Decimal('1235')
 1
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 __all__ = ["Decimal", "compare_money", "is_zero", "round_money", "to_decimal"]
 

@@ -1,1 +1,3 @@
-from . import res_company, res_config_settings
+from . import account_move
+from . import res_company
+from . import res_config_settings

@@ -1,8 +1,10 @@
 """Shared fixtures for credit scenarios: a customer with a payment history in one call."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
+from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 

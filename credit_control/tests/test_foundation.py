@@ -1,4 +1,5 @@
-from odoo.tests import Form, tagged
+from odoo.tests import Form
+from odoo.tests import tagged
 
 from .common import CreditControlCommon
 
@@ -63,3 +64,9 @@ class TestFoundation(CreditControlCommon):
         invoices = self._credit_history(partner, [(1000.0, due, 10), (500.0, due, None)])
         self.assertEqual(invoices.mapped("payment_state"), ["paid", "not_paid"])
         self.assertEqual(invoices[1].invoice_date_due, due)
+
+    def test_posted_invoice_is_collectible_by_default(self):
+        partner = self._credit_customer("Collectible Customer")
+        invoice = self._credit_invoice(partner, 100.0, self.today)
+        self.assertTrue(invoice.credit_collectible)
+        self.assertEqual(invoice._credit_is_collectible(), invoice)

@@ -1,6 +1,9 @@
 from decimal import Decimal
 
-from core.money import compare_money, is_zero, round_money, to_decimal
+from core.money import compare_money
+from core.money import is_zero
+from core.money import round_money
+from core.money import to_decimal
 
 
 def test_float_inputs_keep_their_decimal_value():
