@@ -1,3 +1,4 @@
 from . import test_demo_data
 from . import test_foundation
+from . import test_i18n
 from . import test_security
