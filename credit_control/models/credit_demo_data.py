@@ -88,12 +88,21 @@ class CreditDemoData(models.AbstractModel):
     @api.model
     def _generate(self):
         today = fields.Date.context_today(self)
+        self._demo_italian()
         companies = {"main": self.env.ref("base.main_company"), "it": self._demo_company_it()}
         for key, name, company_key, profile, amount, options in DEMO_CUSTOMERS:
             company = companies[company_key]
             env = self.with_company(company).env
             partner = self._demo_customer(env, key, name, company, options)
             self._demo_history(env, partner, profile, amount, options, today, seed=key)
+
+    def _demo_italian(self):
+        """Italian customers read their letters in Italian: activate the language with the
+        installed modules' translations (this add-on's own load at the end of its install)."""
+        if not self.env["res.lang"]._activate_lang("it_IT"):
+            return
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        installed._update_translations(["it_IT"])
 
     def _demo_company_it(self):
         """An Italian company with the generic chart of accounts.
@@ -135,7 +144,7 @@ class CreditDemoData(models.AbstractModel):
                 "company_id": company.id,
                 "country_id": country.id,
                 "customer_rank": 1,
-                "lang": "it_IT" if company.country_id.code == "IT" and self._it_lang() else False,
+                "lang": "it_IT" if company.country_id.code == "IT" and self._it_lang() else "en_US",
                 "email": f"accounts@{slug}.example.com" if options.get("email", True) else False,
             }
         )

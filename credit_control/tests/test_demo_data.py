@@ -86,3 +86,7 @@ class TestDemoData(TransactionCase):
         partner = self._customer("defaulting_4")
         self.assertEqual(partner.company_id, self.company_it)
         self.assertEqual(self._invoices(partner).company_id, self.company_it)
+
+    def test_italian_customers_read_italian(self):
+        self.assertEqual(self._customer("reliable_6").lang, "it_IT")
+        self.assertEqual(self._customer("reliable_1").lang, "en_US")
