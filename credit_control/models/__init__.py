@@ -1,3 +1,6 @@
 from . import account_move
 from . import res_company
 from . import res_config_settings
+from . import credit_sdi_error_code
+from . import credit_sdi_notification
+from . import credit_sdi_notification_error
