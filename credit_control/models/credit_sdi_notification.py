@@ -487,8 +487,8 @@ class CreditSdiNotification(models.Model):
             )
             if not new_state:
                 continue
-            move._credit_einvoice_set_state(new_state, notification)
             notification.applied = True
+            move._credit_einvoice_set_state(new_state, notification)
             state = new_state
 
     # ------------------------------------------------------------------------------------
