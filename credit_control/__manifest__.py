@@ -24,5 +24,6 @@
     ],
     "demo": [
         "demo/credit_control_demo.xml",
+        "demo/credit_sdi_demo.xml",
     ],
 }

@@ -3,6 +3,7 @@ import binascii
 import hashlib
 import logging
 import re
+from xml.sax.saxutils import escape
 from collections import defaultdict
 from datetime import timedelta
 
@@ -568,3 +569,95 @@ class CreditSdiNotification(models.Model):
     @api.model
     def _credit_fix_deadline(self, rejection_date):
         return rejection_date + timedelta(days=FIX_DAYS)
+
+    # ------------------------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------------------------
+
+    @api.model
+    def _credit_demo_load(self, partner_ids):
+        """Demo invoices and their notifications (a rejection, a non-delivery, a delivery)."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        if not journal:
+            return
+        partner, public_body = self.env["res.partner"].browse(partner_ids)
+        today = fields.Date.context_today(self)
+        plan = [
+            (partner, "IT01234567890_DEMO1.xml", 1830.0, 2),
+            (partner, "IT01234567890_DEMO2.xml", 640.0, 6),
+            (public_body, "IT01234567890_DEMO3.xml", 12200.0, 10),
+            (partner, "IT01234567890_DEMO4.xml", 980.0, 20),
+        ]
+        moves = self.env["account.move"]
+        for customer, file_name, amount, age in plan:
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "journal_id": journal.id,
+                    "invoice_date": today - timedelta(days=age),
+                    "invoice_user_id": self.env.ref("base.user_admin").id,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {"name": "Arredi su misura", "quantity": 1, "price_unit": amount,
+                             "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+            move.action_post()
+            move.write({"credit_einvoice_file_name": file_name, "credit_einvoice_state": "sent"})
+            moves |= move
+        files = [
+            _demo_file("NS", "IT01234567890_DEMO1.xml", today - timedelta(days=1), "DEMO-1", [
+                ("00305", "1.4.1.1.2 <IdCodice> non valido : 00000000000",
+                 "Verificare la partita IVA del cessionario/committente"),
+                ("00311", "1.1.4 <CodiceDestinatario> non valido : Codice Destinatario B2B "
+                 "XYZ1234 non trovato", "Verificare il CodiceDestinatario"),
+            ]),
+            _demo_file("MC", "IT01234567890_DEMO2.xml", today - timedelta(days=5), "DEMO-2"),
+            _demo_file("RC", "IT01234567890_DEMO3.xml", today - timedelta(days=9), "DEMO-3"),
+            _demo_file("NS", "IT01234567890_DEMO4.xml", today - timedelta(days=19), "DEMO-4", [
+                ("00423", "2.2.1.11 <PrezzoTotale> non calcolato secondo le regole", ""),
+            ]),
+        ]
+        self.import_files(files)
+        fixed = moves[3]
+        fixed.credit_einvoice_file_name = "IT01234567890_DEMO5.xml"
+        fixed.action_credit_einvoice_resubmitted()
+        self.import_files(
+            [_demo_file("RC", "IT01234567890_DEMO5.xml", today - timedelta(days=16), "DEMO-5")]
+        )
+
+
+def _demo_file(message_type, invoice_file, day, sdi_identifier, errors=()):
+    """A B2B notification as the SdI would send it, for the demo."""
+    root = {"NS": "RicevutaScarto", "MC": "RicevutaImpossibilitaRecapito"}.get(
+        message_type, "RicevutaConsegna"
+    )
+    moment = f"{day.isoformat()}T10:00:00.000+01:00"
+    body = f"<NomeFile>{invoice_file}</NomeFile><DataOraRicezione>{moment}</DataOraRicezione>"
+    if message_type == "RC":
+        body += f"<DataOraConsegna>{moment}</DataOraConsegna>"
+    if message_type == "MC":
+        body += (
+            f"<DataMessaADisposizione>{day.isoformat()}</DataMessaADisposizione>"
+            "<Descrizione>La fattura è disponibile in consultazione nell'area riservata.</Descrizione>"
+        )
+    if errors:
+        body += "<ListaErrori>"
+        for code, description, suggestion in errors:
+            body += (
+                f"<Errore><Codice>{code}</Codice><Descrizione>{escape(description)}</Descrizione>"
+                f"<Suggerimento>{escape(suggestion)}</Suggerimento></Errore>"
+            )
+        body += "</ListaErrori>"
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><ns3:{root} versione="1.0" '
+        f'xmlns:ns3="{sdi_parser.NAMESPACE_B2B}"><IdentificativoSdI>{sdi_identifier}'
+        f"</IdentificativoSdI>{body}<MessageId>{sdi_identifier}</MessageId></ns3:{root}>"
+    )
+    file_name = f"{invoice_file[:-4]}_{message_type}_001.xml"
+    return file_name, base64.b64encode(xml.encode())
