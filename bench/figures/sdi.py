@@ -12,10 +12,16 @@ MIX = [("RC", 50), ("NS", 15), ("MC", 15), ("NE", 5), ("DT", 5), ("AT", 5), ("MT
 
 def _notification(message_type, invoice_file, sdi_identifier, day):
     moment = f"{day}T10:00:00.000+01:00"
-    head = f"<IdentificativoSdI>{sdi_identifier}</IdentificativoSdI><NomeFile>{invoice_file}</NomeFile>"
+    head = (
+        f"<IdentificativoSdI>{sdi_identifier}</IdentificativoSdI>"
+        f"<NomeFile>{invoice_file}</NomeFile>"
+    )
     if message_type == "RC":
         root, namespace = "RicevutaConsegna", B2B
-        body = f"<DataOraRicezione>{moment}</DataOraRicezione><DataOraConsegna>{moment}</DataOraConsegna>"
+        body = (
+            f"<DataOraRicezione>{moment}</DataOraRicezione>"
+            f"<DataOraConsegna>{moment}</DataOraConsegna>"
+        )
     elif message_type == "NS":
         root, namespace = "RicevutaScarto", B2B
         body = (

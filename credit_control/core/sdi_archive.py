@@ -126,7 +126,7 @@ def is_p7m(name, content):
 def unwrap_p7m(content):
     """The document signed in a CMS envelope (DER, BER or base64 text); XML is returned as is."""
     stripped = content.strip()
-    if stripped.startswith(b"<") or stripped.startswith(b"\xef\xbb\xbf"):
+    if stripped.startswith((b"<", b"\xef\xbb\xbf")):
         return content
     if not stripped.startswith(b"\x30"):
         try:

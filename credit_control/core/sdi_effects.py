@@ -67,6 +67,4 @@ def is_collectible(state, notice_sent):
     """
     if state == "rejected":
         return False
-    if state == "not_delivered" and not notice_sent:
-        return False
-    return True
+    return not (state == "not_delivered" and not notice_sent)

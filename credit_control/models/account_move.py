@@ -1,12 +1,18 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
-from markupsafe import Markup
 
 from ..core import sdi_effects
 from ..core import sdi_parser
+
+FIX_DAYS = 5  # a rejected e-invoice must be sent again within 5 days
 
 # l10n_it_edi_state -> (SdI message it stands for, outcome); "sent" only marks it sent.
 L10N_IT_EDI_EVENTS = {
@@ -52,10 +58,11 @@ class AccountMove(models.Model):
         return [("move_id.credit_collectible", "=", True)]
 
 
+# A second class: it extends the foundation's _compute_credit_collectible (super() needs it).
 class AccountMoveSdi(models.Model):
     """E-invoice state from the SdI notifications (see readme/SDI.md)."""
 
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     credit_einvoice_state = fields.Selection(
         [
@@ -107,12 +114,12 @@ class AccountMoveSdi(models.Model):
         help="A rejected e-invoice must be sent again within 5 days of the rejection.",
     )
     credit_einvoice_escalated = fields.Boolean(
-        string="Escalated", copy=False, readonly=True,
+        string="Escalated",
+        copy=False,
+        readonly=True,
         help="The fix deadline passed and the credit managers were alerted.",
     )
-    credit_einvoice_error_codes = fields.Char(
-        string="Rejection codes", copy=False, readonly=True
-    )
+    credit_einvoice_error_codes = fields.Char(string="Rejection codes", copy=False, readonly=True)
     credit_einvoice_available_date = fields.Date(
         string="In reserved area since", copy=False, readonly=True
     )
@@ -135,11 +142,12 @@ class AccountMoveSdi(models.Model):
 
     @api.depends("credit_einvoice_state", "credit_einvoice_notice_date")
     def _compute_credit_collectible(self):
-        super()._compute_credit_collectible()
+        result = super()._compute_credit_collectible()
         for move in self.filtered("credit_collectible"):
             move.credit_collectible = sdi_effects.is_collectible(
                 move.credit_einvoice_state, bool(move.credit_einvoice_notice_date)
             )
+        return result
 
     @api.depends("credit_einvoice_fix_deadline", "credit_einvoice_state")
     def _compute_credit_einvoice_days_left(self):
@@ -163,28 +171,31 @@ class AccountMoveSdi(models.Model):
 
     def _credit_einvoice_banner_html(self):
         self.ensure_one()
-        _ = self.env._
         if self.credit_einvoice_state == "rejected":
             rejection = self.credit_einvoice_notification_ids.filtered(
                 lambda n: n.message_type == "NS" and n.applied
             )[:1]
             days_left = self.credit_einvoice_days_left
             timing = (
-                _("%s day(s) left.", days_left)
+                self.env._("%s day(s) left.", days_left)
                 if days_left >= 0
-                else _("The deadline passed %s day(s) ago.", -days_left)
+                else self.env._("The deadline passed %s day(s) ago.", -days_left)
             )
             lines = [
                 Markup("<p><strong>%s</strong> %s</p>")
                 % (
-                    _("The exchange system (SdI) rejected this e-invoice on %s.",
-                      format_date(self.env, self.credit_einvoice_rejected_date)),
-                    _("For the tax authority it was never issued: do not chase the customer "
-                      "for it. Fix the problems below and send it again by %(deadline)s, "
-                      "with the same number and date, in a file with a new name; then "
-                      "press \"Resubmitted\". %(timing)s",
-                      deadline=format_date(self.env, self.credit_einvoice_fix_deadline),
-                      timing=timing),
+                    self.env._(
+                        "The exchange system (SdI) rejected this e-invoice on %s.",
+                        format_date(self.env, self.credit_einvoice_rejected_date),
+                    ),
+                    self.env._(
+                        "For the tax authority it was never issued: do not chase the customer "
+                        "for it. Fix the problems below and send it again by %(deadline)s, "
+                        "with the same number and date, in a file with a new name; then "
+                        'press "Resubmitted". %(timing)s',
+                        deadline=format_date(self.env, self.credit_einvoice_fix_deadline),
+                        timing=timing,
+                    ),
                 )
             ]
             items = Markup("").join(
@@ -193,7 +204,9 @@ class AccountMoveSdi(models.Model):
                     error.code,
                     error.description or error.explanation or "",
                     Markup("<br/><em>%s</em>") % error.suggestion if error.suggestion else "",
-                    Markup("<br/>%s %s") % (_("How to fix:"), error.hint) if error.hint else "",
+                    Markup("<br/>%s %s") % (self.env._("How to fix:"), error.hint)
+                    if error.hint
+                    else "",
                 )
                 for error in rejection.error_ids
             )
@@ -202,10 +215,12 @@ class AccountMoveSdi(models.Model):
             return Markup("").join(lines)
         if self.credit_einvoice_state == "not_delivered" and not self.credit_einvoice_notice_date:
             return Markup("<p><strong>%s</strong> %s</p>") % (
-                _("The exchange system (SdI) could not deliver this e-invoice."),
-                _("The invoice is issued and waits in the customer's reserved area of the tax "
-                  "portal. Tell the customer with \"Send notice to customer\" (the e-mail "
-                  "carries the PDF); until then the invoice is not chased."),
+                self.env._("The exchange system (SdI) could not deliver this e-invoice."),
+                self.env._(
+                    "The invoice is issued and waits in the customer's reserved area of the tax "
+                    'portal. Tell the customer with "Send notice to customer" (the e-mail '
+                    "carries the PDF); until then the invoice is not chased."
+                ),
             )
         return False
 
@@ -214,19 +229,56 @@ class AccountMoveSdi(models.Model):
     # ------------------------------------------------------------------------------------
 
     def _credit_einvoice_set_state(self, new_state, notification=None):
-        """Apply ``new_state`` with its effect: dates, activities, escalation reset."""
+        """Apply ``new_state`` to one invoice with its effect (see _credit_einvoice_apply)."""
         self.ensure_one()
-        previous = self.credit_einvoice_state
+        self._credit_einvoice_apply([(self, new_state, notification)])
+
+    @api.model
+    def _credit_einvoice_apply(self, transitions):
+        """Apply ``(move, new_state, notification)`` transitions, in order, in bulk.
+
+        Effects: dates on the invoice; a fix activity due 5 days after a rejection; a
+        notice task when not delivered; tasks closed and time to fix measured when a
+        rejected invoice goes through.
+        """
+        values = defaultdict(dict)
+        state = {}
+        fixed = {}
+        for move, new_state, notification in transitions:
+            previous = state.get(move, move.credit_einvoice_state)
+            was_rejected = move.credit_einvoice_rejected_date or values[move].get(
+                "credit_einvoice_rejected_date"
+            )
+            values[move].update(move._credit_einvoice_values(new_state, notification))
+            state[move] = new_state
+            went_through = new_state in ("delivered", "not_delivered")
+            if went_through and previous in ("rejected", "sent") and was_rejected:
+                fixed[move] = _event_date(self, notification)
+            elif new_state == "rejected":
+                fixed.pop(move, None)
+        self._credit_einvoice_write(values)
+        rejected = self.browse([m.id for m, s in state.items() if s == "rejected"])
+        waiting = self.browse(
+            [
+                m.id
+                for m, s in state.items()
+                if s == "not_delivered" and not m.credit_einvoice_notice_date
+            ]
+        )
+        rejected._credit_einvoice_schedule("credit_einvoice_fix")
+        waiting._credit_einvoice_schedule("credit_einvoice_notice")
+        for move, fixed_date in fixed.items():
+            move._credit_einvoice_fixed(fixed_date)
+
+    def _credit_einvoice_values(self, new_state, notification):
         vals = {"credit_einvoice_state": new_state}
         if notification and notification.sdi_identifier and notification.message_type != "SE":
             vals["credit_einvoice_sdi_identifier"] = notification.sdi_identifier
-        event_date = notification.notification_date if notification else fields.Date.context_today(self)
+        event_date = _event_date(self, notification)
         if new_state == "rejected":
             vals.update(
                 credit_einvoice_rejected_date=event_date,
-                credit_einvoice_fix_deadline=self.env["credit.sdi.notification"]._credit_fix_deadline(
-                    event_date
-                ),
+                credit_einvoice_fix_deadline=event_date + timedelta(days=FIX_DAYS),
                 credit_einvoice_rejected_file_name=self.credit_einvoice_file_name,
                 credit_einvoice_escalated=False,
                 credit_einvoice_error_codes=notification.error_codes if notification else False,
@@ -239,31 +291,56 @@ class AccountMoveSdi(models.Model):
             vals["credit_einvoice_available_date"] = (
                 notification and notification.available_date
             ) or event_date
-        self.write(vals)
-        if new_state == "rejected":
-            self._credit_einvoice_schedule_fix()
-        elif new_state == "not_delivered" and not self.credit_einvoice_notice_date:
-            self._credit_einvoice_schedule_notice()
-        if previous in ("rejected", "sent") and new_state in ("delivered", "not_delivered"):
-            self._credit_einvoice_fixed(event_date)
+        return vals
+
+    @api.model
+    def _credit_einvoice_write(self, values):
+        """Write ``{move: vals}`` grouped by identical values.
+
+        These fields only describe the e-invoice: account.move's own write (which
+        re-synchronises the journal items of every invoice written) has nothing to do
+        for them, so the base write is called directly; stored computed fields such as
+        ``credit_collectible`` are still recomputed.
+        """
+        groups = defaultdict(list)
+        for move, vals in values.items():
+            groups[tuple(sorted(vals.items()))].append(move.id)
+        for items, move_ids in groups.items():
+            models.Model.write(self.browse(move_ids), dict(items))
+
+    def _credit_einvoice_schedule(self, kind):
+        """One activity per invoice (fix or notice), created in one batch."""
+        if not self:
+            return
+        activity_type = self.env.ref(f"credit_control.mail_activity_type_{kind}")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for move in self:
+            fix = kind == "credit_einvoice_fix"
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": move.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "summary": activity_type.summary,
+                    "user_id": move._credit_einvoice_responsible().id,
+                    "date_deadline": move.credit_einvoice_fix_deadline if fix else today,
+                    "note": self.env._(
+                        "Rejection codes: %(codes)s. The invoice shows what each code means "
+                        "and how to fix it; send it again with the same number and date, in a "
+                        "file with a new name.",
+                        codes=move.credit_einvoice_error_codes or "-",
+                    )
+                    if fix
+                    else False,
+                }
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _credit_einvoice_responsible(self):
         return self.invoice_user_id if self.invoice_user_id.active else self.env.user
-
-    def _credit_einvoice_schedule_fix(self):
-        self.activity_schedule(
-            "credit_control.mail_activity_type_credit_einvoice_fix",
-            date_deadline=self.credit_einvoice_fix_deadline,
-            user_id=self._credit_einvoice_responsible().id,
-            note=self.credit_einvoice_banner,
-        )
-
-    def _credit_einvoice_schedule_notice(self):
-        self.activity_schedule(
-            "credit_control.mail_activity_type_credit_einvoice_notice",
-            date_deadline=fields.Date.context_today(self),
-            user_id=self._credit_einvoice_responsible().id,
-        )
 
     def _credit_einvoice_fixed(self, fixed_date):
         """The corrected file went through: close the tasks, measure the time to fix."""
@@ -336,8 +413,9 @@ class AccountMoveSdi(models.Model):
 
     def _credit_einvoice_notice_sent(self):
         waiting = self.filtered(
-            lambda m: m.credit_einvoice_state == "not_delivered"
-            and not m.credit_einvoice_notice_date
+            lambda m: (
+                m.credit_einvoice_state == "not_delivered" and not m.credit_einvoice_notice_date
+            )
         )
         if waiting:
             waiting.credit_einvoice_notice_date = fields.Datetime.now()
@@ -370,8 +448,8 @@ class AccountMoveSdi(models.Model):
             self.env["ir.cron"]._notify_progress(
                 done=start + len(batch), remaining=len(late) - start - len(batch)
             )
-            if commit:
-                self.env.cr.commit()
+            if commit:  # the scheduled action saves each batch; tests never commit
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _credit_einvoice_escalate(self, managers):
         recipients = managers.filtered(lambda u: self.company_id in u.company_ids)
@@ -407,9 +485,11 @@ class AccountMoveSdi(models.Model):
     def _credit_einvoice_sync_l10n_it_edi(self):
         for move in self:
             edi_state = move.l10n_it_edi_state
-            attachment = move["l10n_it_edi_attachment_id"] if (
-                "l10n_it_edi_attachment_id" in move._fields
-            ) else False
+            attachment = (
+                move["l10n_it_edi_attachment_id"]
+                if ("l10n_it_edi_attachment_id" in move._fields)
+                else False
+            )
             if attachment and attachment.name != move.credit_einvoice_file_name:
                 move.credit_einvoice_file_name = attachment.name
             message_type, outcome = L10N_IT_EDI_EVENTS.get(edi_state, (None, ""))
@@ -422,3 +502,10 @@ class AccountMoveSdi(models.Model):
             new_state = sdi_effects.next_state(move.credit_einvoice_state, message_type, outcome)
             if new_state:
                 move._credit_einvoice_set_state(new_state)
+
+
+def _event_date(records, notification):
+    """The day of an SdI event: the notification's date, else today."""
+    if notification and notification.notification_date:
+        return notification.notification_date
+    return fields.Date.context_today(records)

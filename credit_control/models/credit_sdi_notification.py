@@ -3,9 +3,9 @@ import binascii
 import hashlib
 import logging
 import re
-from xml.sax.saxutils import escape
 from collections import defaultdict
 from datetime import timedelta
+from xml.sax.saxutils import escape
 
 from odoo import api
 from odoo import fields
@@ -32,7 +32,6 @@ MESSAGE_TYPES = [
 ]
 PA_SCHEMA = "credit_control/data/sdi/MessaggiTypes_v1.1.xsd"
 XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
-FIX_DAYS = 5
 
 
 class CreditSdiNotification(models.Model):
@@ -116,8 +115,7 @@ class CreditSdiNotification(models.Model):
         string="Days to fix",
         readonly=True,
         aggregator="avg",
-        help="For a rejection: days between the rejection and the delivery of the "
-        "corrected file.",
+        help="For a rejection: days between the rejection and the delivery of the corrected file.",
     )
 
     # ------------------------------------------------------------------------------------
@@ -203,7 +201,9 @@ class CreditSdiNotification(models.Model):
         message = entry.get("message")
         if not message:
             guessed = sdi_parser.guess_type_from_file_name(entry["file_name"])
-            vals.update(state="invalid", import_message=entry["error"], message_type=guessed or False)
+            vals.update(
+                state="invalid", import_message=entry["error"], message_type=guessed or False
+            )
             return vals
         event_time = message.delivered_at or message.received_at
         vals.update(
@@ -255,6 +255,7 @@ class CreditSdiNotification(models.Model):
         return self.env.context["credit_sdi_catalogue"]
 
     def _credit_attach_originals(self, records, entries):
+        """Keep every file as received, attached to its notification (one INSERT batch)."""
         attachments = (
             self.env["ir.attachment"]
             .sudo()
@@ -270,8 +271,16 @@ class CreditSdiNotification(models.Model):
                 ]
             )
         )
-        for record, attachment in zip(records, attachments, strict=True):
-            record.attachment_id = attachment
+        self.env.cr.execute(
+            """UPDATE credit_sdi_notification AS notification
+                  SET attachment_id = attachment.id
+                 FROM ir_attachment AS attachment
+                WHERE attachment.id = ANY(%s)
+                  AND attachment.res_model = %s
+                  AND attachment.res_id = notification.id""",
+            [attachments.ids, self._name],
+        )
+        records.invalidate_recordset(["attachment_id"])
 
     # ------------------------------------------------------------------------------------
     # Duplicates and matching, in bulk
@@ -368,8 +377,10 @@ class CreditSdiNotification(models.Model):
             result[notification.invoice_file_name] = notification.move_id.id
         candidates = list(names) + [f"{name}.p7m" for name in names]
         moves = self.env["account.move"].search_fetch(
-            self._credit_invoice_domain(company)
-            + [("credit_einvoice_file_name", "in", candidates)],
+            [
+                *self._credit_invoice_domain(company),
+                ("credit_einvoice_file_name", "in", candidates),
+            ],
             ["credit_einvoice_file_name"],
         )
         for move in moves:
@@ -390,8 +401,10 @@ class CreditSdiNotification(models.Model):
         )
         result = {notification.sdi_identifier: notification.move_id.id for notification in earlier}
         moves = self.env["account.move"].search_fetch(
-            self._credit_invoice_domain(company)
-            + [("credit_einvoice_sdi_identifier", "in", list(identifiers))],
+            [
+                *self._credit_invoice_domain(company),
+                ("credit_einvoice_sdi_identifier", "in", list(identifiers)),
+            ],
             ["credit_einvoice_sdi_identifier"],
         )
         result.update({move.credit_einvoice_sdi_identifier: move.id for move in moves})
@@ -402,7 +415,7 @@ class CreditSdiNotification(models.Model):
             return {}
         numbers = {number for number, _year in references}
         moves = self.env["account.move"].search_fetch(
-            self._credit_invoice_domain(company) + [("name", "in", list(numbers))],
+            [*self._credit_invoice_domain(company), ("name", "in", list(numbers))],
             ["name", "invoice_date"],
         )
         result = {}
@@ -460,14 +473,23 @@ class CreditSdiNotification(models.Model):
 
     def _credit_apply(self):
         """Move each matched invoice's e-invoice state, in the order the SdI sent them."""
-        effects = defaultdict(list)
-        ordered = self.sorted(lambda n: (n.received_date or n.create_date, n.delivery_date or n.create_date, n.id))
+        by_move = defaultdict(list)
+        ordered = self.sorted(
+            lambda n: (n.received_date or n.create_date, n.delivery_date or n.create_date, n.id)
+        )
         for notification in ordered:
-            effects[notification.move_id].append(notification)
-        for move, notifications in effects.items():
-            self._credit_apply_to_move(move, notifications)
+            by_move[notification.move_id].append(notification)
+        transitions = []
+        applied = self.browse()
+        for move, notifications in by_move.items():
+            for notification, new_state in self._credit_transitions(move, notifications):
+                transitions.append((move, new_state, notification))
+                applied |= notification
+        applied.write({"applied": True})
+        self.env["account.move"]._credit_einvoice_apply(transitions)
 
-    def _credit_apply_to_move(self, move, notifications):
+    def _credit_transitions(self, move, notifications):
+        """The (notification, new state) pairs that change ``move``, in order."""
         state = move.credit_einvoice_state
         current_file = sdi_parser.strip_p7m(move.credit_einvoice_file_name)
         for notification in notifications:
@@ -486,11 +508,9 @@ class CreditSdiNotification(models.Model):
             new_state = sdi_effects.next_state(
                 state, notification.message_type, notification.outcome or ""
             )
-            if not new_state:
-                continue
-            notification.applied = True
-            move._credit_einvoice_set_state(new_state, notification)
-            state = new_state
+            if new_state:
+                yield notification, new_state
+                state = new_state
 
     # ------------------------------------------------------------------------------------
     # Other ways in and user actions
@@ -533,9 +553,10 @@ class CreditSdiNotification(models.Model):
             if notification.state != "unmatched":
                 raise UserError(
                     self.env._(
-                        "Only unmatched notifications can be matched by hand; %s is %s.",
-                        notification.display_name,
-                        notification.state,
+                        "Only unmatched notifications can be matched by hand; "
+                        "%(name)s is %(state)s.",
+                        name=notification.display_name,
+                        state=notification.state,
                     )
                 )
             if notification.company_id != move.company_id:
@@ -565,10 +586,6 @@ class CreditSdiNotification(models.Model):
             "url": f"/web/content/{self.attachment_id.id}?download=true",
             "target": "self",
         }
-
-    @api.model
-    def _credit_fix_deadline(self, rejection_date):
-        return rejection_date + timedelta(days=FIX_DAYS)
 
     # ------------------------------------------------------------------------------------
     # Demo data
@@ -601,8 +618,12 @@ class CreditSdiNotification(models.Model):
                     "invoice_user_id": self.env.ref("base.user_admin").id,
                     "invoice_line_ids": [
                         fields.Command.create(
-                            {"name": "Arredi su misura", "quantity": 1, "price_unit": amount,
-                             "tax_ids": []}
+                            {
+                                "name": "Arredi su misura",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
                         )
                     ],
                 }
@@ -611,17 +632,36 @@ class CreditSdiNotification(models.Model):
             move.write({"credit_einvoice_file_name": file_name, "credit_einvoice_state": "sent"})
             moves |= move
         files = [
-            _demo_file("NS", "IT01234567890_DEMO1.xml", today - timedelta(days=1), "DEMO-1", [
-                ("00305", "1.4.1.1.2 <IdCodice> non valido : 00000000000",
-                 "Verificare la partita IVA del cessionario/committente"),
-                ("00311", "1.1.4 <CodiceDestinatario> non valido : Codice Destinatario B2B "
-                 "XYZ1234 non trovato", "Verificare il CodiceDestinatario"),
-            ]),
+            _demo_file(
+                "NS",
+                "IT01234567890_DEMO1.xml",
+                today - timedelta(days=1),
+                "DEMO-1",
+                [
+                    (
+                        "00305",
+                        "1.4.1.1.2 <IdCodice> non valido : 00000000000",
+                        "Verificare la partita IVA del cessionario/committente",
+                    ),
+                    (
+                        "00311",
+                        "1.1.4 <CodiceDestinatario> non valido : Codice Destinatario B2B "
+                        "XYZ1234 non trovato",
+                        "Verificare il CodiceDestinatario",
+                    ),
+                ],
+            ),
             _demo_file("MC", "IT01234567890_DEMO2.xml", today - timedelta(days=5), "DEMO-2"),
             _demo_file("RC", "IT01234567890_DEMO3.xml", today - timedelta(days=9), "DEMO-3"),
-            _demo_file("NS", "IT01234567890_DEMO4.xml", today - timedelta(days=19), "DEMO-4", [
-                ("00423", "2.2.1.11 <PrezzoTotale> non calcolato secondo le regole", ""),
-            ]),
+            _demo_file(
+                "NS",
+                "IT01234567890_DEMO4.xml",
+                today - timedelta(days=19),
+                "DEMO-4",
+                [
+                    ("00423", "2.2.1.11 <PrezzoTotale> non calcolato secondo le regole", ""),
+                ],
+            ),
         ]
         self.import_files(files)
         fixed = moves[3]
@@ -638,13 +678,14 @@ def _demo_file(message_type, invoice_file, day, sdi_identifier, errors=()):
         message_type, "RicevutaConsegna"
     )
     moment = f"{day.isoformat()}T10:00:00.000+01:00"
-    body = f"<NomeFile>{invoice_file}</NomeFile><DataOraRicezione>{moment}</DataOraRicezione>"
+    body = f"<NomeFile>{invoice_file}</NomeFile>"
+    body += f"<DataOraRicezione>{moment}</DataOraRicezione>"
     if message_type == "RC":
         body += f"<DataOraConsegna>{moment}</DataOraConsegna>"
     if message_type == "MC":
         body += (
             f"<DataMessaADisposizione>{day.isoformat()}</DataMessaADisposizione>"
-            "<Descrizione>La fattura è disponibile in consultazione nell'area riservata.</Descrizione>"
+            "<Descrizione>La fattura è disponibile nell'area riservata.</Descrizione>"
         )
     if errors:
         body += "<ListaErrori>"

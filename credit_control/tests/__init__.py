@@ -1,4 +1,4 @@
 from . import test_foundation
-from . import test_sdi_notification
 from . import test_sdi_bad_input
 from . import test_sdi_l10n_it_edi
+from . import test_sdi_notification

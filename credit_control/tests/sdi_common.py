@@ -90,8 +90,14 @@ class SdiCommon(CreditControlCommon):
         name = f"{invoice_file.split('.')[0]}_RC_{message_id}.xml"
         return self._raw(name, self._b2b("RicevutaConsegna", body, sdi_identifier, message_id))
 
-    def _ns(self, invoice_file, errors=(("00311", "1.1.4 non valido"),), sdi_identifier="901",
-            when=None, message_id="2"):
+    def _ns(
+        self,
+        invoice_file,
+        errors=(("00311", "1.1.4 non valido"),),
+        sdi_identifier="901",
+        when=None,
+        message_id="2",
+    ):
         listed = "".join(
             f"<Errore><Codice>{code}</Codice><Descrizione>{text}</Descrizione>"
             "<Suggerimento>Verificare il dato</Suggerimento></Errore>"

@@ -100,15 +100,15 @@ class TestSdiBadInput(SdiCommon):
         invoice = self._sdi_invoice("IT01234567890_00101.xml")
         archive = zipped(
             [
-                ("a/IT01234567890_00101_NS_001.xml",
-                 base64.b64decode(self._ns("IT01234567890_00101.xml")[1])),
+                (
+                    "a/IT01234567890_00101_NS_001.xml",
+                    base64.b64decode(self._ns("IT01234567890_00101.xml")[1]),
+                ),
                 ("a/notes.txt", b"not a notification"),
             ]
         )
         notifications = self._import(self._raw("pec.zip", archive))
-        self.assertEqual(
-            sorted(notifications.mapped("state")), ["invalid", "matched"]
-        )
+        self.assertEqual(sorted(notifications.mapped("state")), ["invalid", "matched"])
         self.assertEqual(invoice.credit_einvoice_state, "rejected")
 
     def test_signed_p7m_envelope(self):
@@ -153,8 +153,14 @@ class TestSdiBadInput(SdiCommon):
     def test_notification_for_an_invoice_of_another_company(self):
         other = self.setup_other_company(name="Filiale Nord")["company"]
         foreign = self._credit_invoice(self.customer, 500.0, self.today, post=False)
-        foreign.write({"company_id": other.id, "journal_id": self.env["account.journal"].search(
-            [("company_id", "=", other.id), ("type", "=", "sale")], limit=1).id})
+        foreign.write(
+            {
+                "company_id": other.id,
+                "journal_id": self.env["account.journal"]
+                .search([("company_id", "=", other.id), ("type", "=", "sale")], limit=1)
+                .id,
+            }
+        )
         foreign.credit_einvoice_file_name = "IT09999999999_00001.xml"
         notification = self._import(self._rc("IT09999999999_00001.xml"))
         self.assertEqual(notification.state, "unmatched")
@@ -168,9 +174,7 @@ class TestSdiBadInput(SdiCommon):
         )
 
     def test_strict_mode_checks_the_public_administration_schema(self):
-        content = (
-            self._sample("IT01234567890_11111_RC_001.xml")[1]
-        )
+        content = self._sample("IT01234567890_11111_RC_001.xml")[1]
         broken = base64.b64decode(content).replace(b"<MessageId>123456</MessageId>", b"")
         lax = self._import(self._raw("IT01234567890_11111_RC_001.xml", broken))
         self.assertNotEqual(lax.state, "invalid")
@@ -184,9 +188,12 @@ class TestSdiWaysIn(SdiCommon):
     def test_upload_wizard_with_files_and_a_zip(self):
         invoice = self._sdi_invoice("IT01234567890_00200.xml")
         ns_name, ns_data = self._ns("IT01234567890_00200.xml")
-        archive = zipped([(name, base64.b64decode(data)) for name, data in (
-            self._sample("IT02652600210_00007_MT_002.xml"),
-        )])
+        archive = zipped(
+            [
+                (name, base64.b64decode(data))
+                for name, data in (self._sample("IT02652600210_00007_MT_002.xml"),)
+            ]
+        )
         attachments = self.env["ir.attachment"].create(
             [
                 {"name": ns_name, "datas": ns_data},
@@ -243,8 +250,10 @@ class TestSdiWaysIn(SdiCommon):
         self.assertEqual(notification.state, "unmatched")
         invoice = self._sdi_invoice(False)
         action = notification.action_open_match_wizard()
-        wizard = self.env[action["res_model"]].with_context(**action["context"]).create(
-            {"move_id": invoice.id}
+        wizard = (
+            self.env[action["res_model"]]
+            .with_context(**action["context"])
+            .create({"move_id": invoice.id})
         )
         wizard.action_match()
         self.assertEqual(notification.state, "matched")

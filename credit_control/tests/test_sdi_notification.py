@@ -20,25 +20,29 @@ class TestSdiSamples(SdiCommon):
     SAMPLES = {
         "IT01234567890_11111_RC_001.xml": ("RC", "IT01234567890_11111.xml", "delivered", ""),
         "IT01234567890_11111_NS_001.xml": ("NS", "IT01234567890_11111.xml", "rejected", "00100"),
-        "IT01234567890_11111_MC_001.xml": (
-            "MC", "IT01234567890_11111.xml", "not_delivered", ""),
+        "IT01234567890_11111_MC_001.xml": ("MC", "IT01234567890_11111.xml", "not_delivered", ""),
         "IT01234567890_11111_NE_001.xml": ("NE", "IT01234567890_11111.xml", "accepted", ""),
         "IT01234567890_11111_DT_001.xml": ("DT", "IT01234567890_11111.xml", "expired", ""),
-        "IT01234567890_11111_AT_001.xml": (
-            "AT", "IT01234567890_11111.xml", "not_delivered", ""),
+        "IT01234567890_11111_AT_001.xml": ("AT", "IT01234567890_11111.xml", "not_delivered", ""),
         "IT01234567890_11111_MT_001.xml": ("MT", "IT01234567890_11111.xml", "sent", ""),
         "IT01234567890_11111_EC_001.xml": ("EC", "IT01234567890_11111.xml", "accepted", ""),
         "IT01234567890_11111_SE_001.xml": ("SE", "IT01234567890_11111.xml", "sent", ""),
         "IT01234567890_FPA01_NS_001__00102.xml": (
-            "NS", "IT01234567890_FPA01.xml", "rejected", "00102"),
+            "NS",
+            "IT01234567890_FPA01.xml",
+            "rejected",
+            "00102",
+        ),
         "IT01234567890_FPR01_NS_001__00300_00301_00306_00311.xml": (
-            "NS", "IT01234567890_FPR01.xml", "rejected", "00300, 00301, 00306, 00311"),
+            "NS",
+            "IT01234567890_FPR01.xml",
+            "rejected",
+            "00300, 00301, 00306, 00311",
+        ),
         "IT02652600210_00007_MT_002.xml": ("MT", "IT02652600210_00007.xml", "sent", ""),
         "IT03339130126_00009_RC_003.xml": ("RC", "IT03339130126_00009.xml", "delivered", ""),
-        "IT14627831002_02621_MC_001.xml": (
-            "MC", "IT14627831002_02621.xml", "not_delivered", ""),
-        "IT03339130126_00009_RC_003.xml.p7m": (
-            "RC", "IT03339130126_00009.xml", "delivered", ""),
+        "IT14627831002_02621_MC_001.xml": ("MC", "IT14627831002_02621.xml", "not_delivered", ""),
+        "IT03339130126_00009_RC_003.xml.p7m": ("RC", "IT03339130126_00009.xml", "delivered", ""),
     }
 
     def test_every_sample_imports_with_its_type_errors_and_effect(self):
@@ -53,18 +57,20 @@ class TestSdiSamples(SdiCommon):
                 self.assertEqual(notification.move_id, invoice)
                 self.assertEqual(notification.error_codes or "", codes)
                 self.assertEqual(invoice.credit_einvoice_state, state)
-                self.assertEqual(notification.attachment_id.raw, (
-                    self._sample_bytes(file_name)))
-                self.assertEqual(invoice.credit_collectible, state not in (
-                    "rejected", "not_delivered"))
+                self.assertEqual(notification.attachment_id.raw, (self._sample_bytes(file_name)))
+                self.assertEqual(
+                    invoice.credit_collectible, state not in ("rejected", "not_delivered")
+                )
                 # Leave nothing that could match the next sample's invoice.
                 notification.unlink()
-                invoice.write({"credit_einvoice_file_name": False,
-                               "credit_einvoice_sdi_identifier": False})
+                invoice.write(
+                    {"credit_einvoice_file_name": False, "credit_einvoice_sdi_identifier": False}
+                )
 
     @staticmethod
     def _sample_bytes(file_name):
         from .sdi_common import SAMPLES
+
         return (SAMPLES / file_name).read_bytes()
 
     def test_rejection_errors_carry_the_catalogue(self):
@@ -112,8 +118,10 @@ class TestSdiRejection(SdiCommon):
             due_date=self.today - timedelta(days=30),
         )
         collectible_lines = self.env["account.move.line"].search(
-            self.env["account.move"]._credit_collectible_line_domain()
-            + [("move_id", "=", overdue.id)]
+            [
+                *self.env["account.move"]._credit_collectible_line_domain(),
+                ("move_id", "=", overdue.id),
+            ]
         )
         self.assertTrue(collectible_lines)
         self._import(self._ns("IT01234567890_00042.xml"))
@@ -122,8 +130,10 @@ class TestSdiRejection(SdiCommon):
         self.assertFalse(overdue._credit_is_collectible())
         self.assertFalse(
             self.env["account.move.line"].search(
-                self.env["account.move"]._credit_collectible_line_domain()
-                + [("move_id", "=", overdue.id)]
+                [
+                    *self.env["account.move"]._credit_collectible_line_domain(),
+                    ("move_id", "=", overdue.id),
+                ]
             )
         )
         # The corrected file needs a new name.
@@ -162,8 +172,10 @@ class TestSdiRejection(SdiCommon):
             cron._cron_credit_escalate_einvoice_rejections()
             self.assertTrue(invoice.credit_einvoice_escalated)
             escalations = invoice.activity_ids.filtered(
-                lambda a: a.activity_type_id
-                == self.env.ref("credit_control.mail_activity_type_credit_einvoice_escalation")
+                lambda a: (
+                    a.activity_type_id
+                    == self.env.ref("credit_control.mail_activity_type_credit_einvoice_escalation")
+                )
             )
             self.assertIn(self.credit_manager, escalations.user_id)
             self.assertNotIn(self.salesperson, escalations.user_id)
@@ -172,8 +184,11 @@ class TestSdiRejection(SdiCommon):
             # Running the cron again alerts nobody twice.
             cron._cron_credit_escalate_einvoice_rejections()
             self.assertEqual(
-                len(invoice.activity_ids.filtered(lambda a: a.activity_type_id
-                    == escalations.activity_type_id)),
+                len(
+                    invoice.activity_ids.filtered(
+                        lambda a: a.activity_type_id == escalations.activity_type_id
+                    )
+                ),
                 len(escalations),
             )
 
@@ -207,9 +222,7 @@ class TestSdiNotDelivered(SdiCommon):
         self.assertIn("reserved area", invoice.credit_einvoice_banner)
         # The user opens the ready e-mail and sends it.
         action = invoice.action_credit_einvoice_send_notice()
-        composer = (
-            self.env["mail.compose.message"].with_context(**action["context"]).create({})
-        )
+        composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
         self.assertIn("reserved area", composer.subject)
         self.assertTrue(composer.attachment_ids, "the invoice PDF is attached")
         composer.with_context(**action["context"]).action_send_mail()

@@ -26,7 +26,9 @@ def make_zip(members, compression=zipfile.ZIP_DEFLATED):
 def test_zip_gives_its_notifications():
     content = make_zip([(f"in/{path.name}", path.read_bytes()) for path in SAMPLES.glob("*.xml")])
     files = sdi_archive.expand("pec.zip", content)
-    assert sorted(item.name for item in files) == sorted(path.name for path in SAMPLES.glob("*.xml"))
+    assert sorted(item.name for item in files) == sorted(
+        path.name for path in SAMPLES.glob("*.xml")
+    )
 
 
 def test_plain_file_is_kept_as_is():
