@@ -352,9 +352,14 @@ class AccountMoveSdi(models.Model):
             feedback=self.env._("Corrected e-invoice delivered."),
         )
         for rejection in self.credit_einvoice_notification_ids.filtered(
-            lambda n: n.message_type == "NS" and n.applied and not n.fix_days
+            lambda n: n.message_type == "NS" and n.applied and not n.fixed_date
         ):
-            rejection.fix_days = max((fixed_date - rejection.notification_date).days, 0)
+            rejection.write(
+                {
+                    "fixed_date": fixed_date,
+                    "fix_days": max((fixed_date - rejection.notification_date).days, 0),
+                }
+            )
 
     def action_credit_einvoice_resubmitted(self):
         """The corrected e-invoice was sent again under a new file name."""

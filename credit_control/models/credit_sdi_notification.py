@@ -111,6 +111,11 @@ class CreditSdiNotification(models.Model):
         readonly=True, help="Whether the notification changed the invoice's e-invoice state."
     )
     duplicate_of_id = fields.Many2one("credit.sdi.notification", readonly=True)
+    fixed_date = fields.Date(
+        string="Fixed on",
+        readonly=True,
+        help="For a rejection: the day the corrected file went through the SdI.",
+    )
     fix_days = fields.Integer(
         string="Days to fix",
         readonly=True,

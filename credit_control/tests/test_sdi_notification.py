@@ -124,7 +124,8 @@ class TestSdiRejection(SdiCommon):
             ]
         )
         self.assertTrue(collectible_lines)
-        self._import(self._ns("IT01234567890_00042.xml"))
+        three_days_ago = datetime.now() - timedelta(days=3)
+        self._import(self._ns("IT01234567890_00042.xml", when=three_days_ago))
         self.assertEqual(overdue.credit_einvoice_state, "rejected")
         self.assertFalse(overdue.credit_collectible)
         self.assertFalse(overdue._credit_is_collectible())
@@ -152,7 +153,14 @@ class TestSdiRejection(SdiCommon):
         rejection = overdue.credit_einvoice_notification_ids.filtered(
             lambda n: n.message_type == "NS" and n.applied
         )
-        self.assertEqual(rejection.fix_days, 0)
+        self.assertEqual(rejection.fixed_date, self.today)
+        self.assertEqual(rejection.fix_days, 3)
+        fix_time = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_control.action_credit_sdi_fix_time"
+        )
+        self.assertIn(
+            rejection, self.env["credit.sdi.notification"].search(literal_eval(fix_time["domain"]))
+        )
         self.assertFalse(overdue.activity_ids)
 
     def test_activity_due_five_days_after_rejection_then_escalation(self):
