@@ -142,11 +142,15 @@ class CreditSdiNotification(models.Model):
 
     def _credit_read_file(self, file_name, data, strict):
         """Entries (dicts) for one uploaded file: parsed message or the reason it is not."""
+        raw = data.encode() if isinstance(data, str) else bytes(data or b"")
         try:
-            content = base64.b64decode(data, validate=True) if data else b""
-        except (binascii.Error, ValueError, TypeError):
-            content = data.encode() if isinstance(data, str) else bytes(data or b"")
-            return [self._credit_invalid_entry(file_name, content, self.env._("Not base64."))]
+            content = base64.b64decode(b"".join(raw.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return [
+                self._credit_invalid_entry(
+                    file_name, raw, self.env._("The file content is not base64-encoded.")
+                )
+            ]
         try:
             inputs = sdi_archive.expand(file_name, content)
         except sdi_archive.ArchiveError as error:

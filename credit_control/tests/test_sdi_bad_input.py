@@ -170,8 +170,16 @@ class TestSdiBadInput(SdiCommon):
 
     def test_not_base64(self):
         self.assertInvalid(
-            ("IT1_1_RC_001.xml", "%%% not base64 %%%"), "Not base64", kept=b"%%% not base64 %%%"
+            ("IT1_1_RC_001.xml", "%%% not base64 %%%"), "not base64", kept=b"%%% not base64 %%%"
         )
+
+    def test_base64_with_line_breaks(self):
+        invoice = self._sdi_invoice("IT01234567890_00103.xml")
+        name, data = self._rc("IT01234567890_00103.xml")
+        wrapped = base64.encodebytes(base64.b64decode(data))
+        self.assertIn(b"\n", wrapped)
+        self.assertEqual(self._import((name, wrapped)).state, "matched")
+        self.assertEqual(invoice.credit_einvoice_state, "delivered")
 
     def test_strict_mode_checks_the_public_administration_schema(self):
         content = self._sample("IT01234567890_11111_RC_001.xml")[1]

@@ -213,3 +213,34 @@ def test_bad_outcome_and_bad_date():
         parse_notification(content.replace(b"EC01", b"EC99"))
     with pytest.raises(SdiParseError, match="not valid"):
         parse_notification(rc().replace("2024-01-02T10:05", "yesterday").encode())
+
+
+def test_doctype_is_refused_in_utf16_too():
+    content = XXE.decode().replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>'
+    )
+    with pytest.raises(SdiParseError) as caught:
+        parse_notification(content.encode("utf-16"))
+    assert caught.value.reason == "doctype"
+
+
+@pytest.mark.parametrize(
+    ("state", "message_type", "outcome", "expected"),
+    [
+        ("sent", "RC", "", "delivered"),
+        ("sent", "NS", "", "rejected"),
+        ("sent", "MC", "", "not_delivered"),
+        ("sent", "AT", "", "not_delivered"),
+        ("delivered", "NE", "EC01", "accepted"),
+        ("delivered", "EC", "EC02", "refused"),
+        ("delivered", "DT", "", "expired"),
+        ("delivered", "NS", "", None),
+        ("rejected", "NE", "EC01", None),
+        ("expired", "RC", "", None),
+        ("sent", "SE", "", None),
+    ],
+)
+def test_state_transitions(state, message_type, outcome, expected):
+    from core import sdi_effects
+
+    assert sdi_effects.next_state(state, message_type, outcome) == expected
