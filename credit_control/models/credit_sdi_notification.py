@@ -5,6 +5,7 @@ import logging
 import re
 from collections import defaultdict
 from datetime import timedelta
+from types import SimpleNamespace
 from xml.sax.saxutils import escape
 
 from odoo import api
@@ -576,6 +577,35 @@ class CreditSdiNotification(models.Model):
             move.credit_einvoice_file_name = self[:1].invoice_file_name
         self.write({"move_id": move.id, "state": "matched", "import_message": False})
         self._credit_apply()
+        return True
+
+    def action_retry_match(self):
+        """Look again for the invoices of unmatched notifications (e.g. after a file name
+        was set on an invoice) and apply the ones found."""
+        unmatched = self.filtered(lambda n: n.state == "unmatched")
+        for company in unmatched.company_id:
+            notifications = unmatched.filtered(lambda n, c=company: n.company_id == c)
+            entries = [
+                {
+                    "record": notification,
+                    "message": SimpleNamespace(
+                        invoice_file_name=notification.invoice_file_name or "",
+                        sdi_identifier=notification.sdi_identifier or "",
+                        invoice_number=notification.invoice_number or "",
+                        invoice_year=notification.invoice_year or None,
+                    ),
+                }
+                for notification in notifications
+            ]
+            self.with_company(company)._credit_match(entries, company)
+            found = self.browse()
+            for entry in entries:
+                if entry["move_id"]:
+                    entry["record"].write(
+                        {"move_id": entry["move_id"], "state": "matched", "import_message": False}
+                    )
+                    found |= entry["record"]
+            found._credit_apply()
         return True
 
     def action_open_match_wizard(self):

@@ -253,6 +253,15 @@ class TestSdiWaysIn(SdiCommon):
         self.assertEqual(notification.state, "invalid")
         self.assertIn("no attachment", notification.import_message)
 
+    def test_unmatched_notification_found_when_the_file_name_is_set(self):
+        notification = self._import(self._mc("IT01234567890_00301.xml"))
+        self.assertEqual(notification.state, "unmatched")
+        invoice = self._sdi_invoice("IT01234567890_00301.xml")
+        notification.action_retry_match()
+        self.assertEqual(notification.state, "matched")
+        self.assertEqual(notification.move_id, invoice)
+        self.assertEqual(invoice.credit_einvoice_state, "not_delivered")
+
     def test_unmatched_notification_matched_by_hand(self):
         notification = self._import(self._ns("IT01234567890_00300.xml"))
         self.assertEqual(notification.state, "unmatched")
