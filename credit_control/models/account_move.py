@@ -315,9 +315,20 @@ class AccountMoveSdi(models.Model):
         activity_type = self.env.ref(f"credit_control.mail_activity_type_{kind}")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
+        fix = kind == "credit_einvoice_fix"
+        # An invoice rejected again keeps one task: its deadline moves to the new rejection.
+        open_tasks = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        for task in open_tasks:
+            move = self.browse(task.res_id)
+            task.date_deadline = move.credit_einvoice_fix_deadline if fix else today
         vals_list = []
-        for move in self:
-            fix = kind == "credit_einvoice_fix"
+        for move in self - self.browse(open_tasks.mapped("res_id")):
             vals_list.append(
                 {
                     "res_model_id": model_id,

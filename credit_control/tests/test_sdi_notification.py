@@ -172,6 +172,11 @@ class TestSdiRejection(SdiCommon):
             self.assertEqual(activity.user_id, self.salesperson)
             self.assertEqual(str(activity.date_deadline), "2026-03-07")
             self.assertEqual(invoice.credit_einvoice_days_left, 5)
+            # A second rejection of the same file keeps one task.
+            self._import(
+                self._ns("IT01234567890_00050.xml", message_id="51", when=datetime(2026, 3, 2, 9))
+            )
+            self.assertEqual(invoice.activity_ids, activity)
         cron = self.env["account.move"]
         with freeze_time(datetime(2026, 3, 7, 9, 0)):
             cron._cron_credit_escalate_einvoice_rejections()
