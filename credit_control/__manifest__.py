@@ -16,8 +16,14 @@
         "security/ir.model.access.csv",
         "views/credit_control_menus.xml",
         "views/res_config_settings_views.xml",
+        "data/credit.sdi.error.code.csv",
+        "data/credit_sdi_data.xml",
+        "views/credit_sdi_notification_views.xml",
+        "views/credit_sdi_wizard_views.xml",
+        "views/account_move_sdi_views.xml",
     ],
     "demo": [
         "demo/credit_control_demo.xml",
+        "demo/credit_sdi_demo.xml",
     ],
 }
