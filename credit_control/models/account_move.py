@@ -41,12 +41,15 @@ class AccountMove(models.Model):
         "example, was never issued and is not collectible until it is delivered.",
     )
 
-    @api.depends("move_type")
+    @api.depends("credit_einvoice_state", "credit_einvoice_notice_date")
     def _compute_credit_collectible(self):
-        """Every feature that makes an invoice not collectible extends this compute
-        (and its ``@api.depends``), so dunning, interest and scoring share one rule."""
+        """The one collectibility rule that dunning, interest and scoring share: an
+        e-invoice rejected by the SdI was never issued, and one not delivered is not chased
+        until the customer is told where it is (see readme/SDI.md)."""
         for move in self:
-            move.credit_collectible = True
+            move.credit_collectible = sdi_effects.is_collectible(
+                move.credit_einvoice_state, bool(move.credit_einvoice_notice_date)
+            )
 
     def _credit_is_collectible(self):
         """The invoices of ``self`` that may be chased."""
@@ -56,13 +59,6 @@ class AccountMove(models.Model):
     def _credit_collectible_line_domain(self):
         """Domain on ``account.move.line`` for receivable lines of collectible invoices."""
         return [("move_id.credit_collectible", "=", True)]
-
-
-# A second class: it extends the foundation's _compute_credit_collectible (super() needs it).
-class AccountMoveSdi(models.Model):
-    """E-invoice state from the SdI notifications (see readme/SDI.md)."""
-
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     credit_einvoice_state = fields.Selection(
         [
@@ -139,15 +135,6 @@ class AccountMoveSdi(models.Model):
     credit_einvoice_banner = fields.Html(
         string="E-invoice problem", compute="_compute_credit_einvoice_banner", sanitize=False
     )
-
-    @api.depends("credit_einvoice_state", "credit_einvoice_notice_date")
-    def _compute_credit_collectible(self):
-        result = super()._compute_credit_collectible()
-        for move in self.filtered("credit_collectible"):
-            move.credit_collectible = sdi_effects.is_collectible(
-                move.credit_einvoice_state, bool(move.credit_einvoice_notice_date)
-            )
-        return result
 
     @api.depends("credit_einvoice_fix_deadline", "credit_einvoice_state")
     def _compute_credit_einvoice_days_left(self):
