@@ -163,18 +163,47 @@ class IdBlock:
         return value
 
 
-def build_plan(stories, models, ids, today):
-    """Turn the stories into rows. ``models`` maps row kinds to model record ids,
-    ``ids`` maps tables to an :class:`IdBlock`."""
-    plan = Plan()
-    stamp = datetime.combine(today, datetime.min.time())
-    invoice_moves, payment_moves, reversal_moves = [], [], []
-    for number, story in enumerate(stories, start=1):
-        partner_id = ids["res_partner"]()
+def _timestamps(day):
+    moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
+    return {"create_date": moment, "write_date": moment}
+
+
+class PlanBuilder:
+    """Turns the stories into rows. ``models`` maps row kinds to the ids of the model
+    records to copy (and holds the three :class:`Numbering`), ``ids`` maps tables to an
+    :class:`IdBlock`."""
+
+    def __init__(self, models, ids, today):
+        self.models = models
+        self.ids = ids
+        self.today = today
+        self.plan = Plan()
+
+    def build(self, stories):
+        invoices, payments, reversals = [], [], []
+        for number, story in enumerate(stories, start=1):
+            partner = self._partner(number, story)
+            for item in story["invoices"]:
+                invoice = self._invoice_skeleton(partner, item)
+                invoices.append(invoice)
+                payments += invoice["payments"]
+                reversals += [p["reversal"] for p in invoice["payments"] if p["reversal"]]
+        self.models["invoice_numbering"].assign(invoices)
+        self.models["payment_numbering"].assign(payments)
+        self.models["reversal_numbering"].assign(reversals)
+        for invoice in invoices:
+            self._write_invoice(invoice)
+        return self.plan
+
+    # -- skeletons: ids and the story, names come after numbering
+
+    def _partner(self, number, story):
+        partner_id = self.ids["res_partner"]()
         name = f"Bench Customer {number:05d}"
-        plan.partners.append(
+        created = datetime.combine(self.today, datetime.min.time()) - timedelta(days=800)
+        self.plan.partners.append(
             {
-                "model_id": models["partner"],
+                "model_id": self.models["partner"],
                 "id": partner_id,
                 "name": name,
                 "complete_name": name,
@@ -183,70 +212,100 @@ def build_plan(stories, models, ids, today):
                 "ref": f"BENCH-{number:05d}",
                 "customer_rank": len(story["invoices"]),
                 "comment": story["profile"],
-                "create_date": stamp - timedelta(days=800),
-                "write_date": stamp - timedelta(days=800),
+                "create_date": created,
+                "write_date": created,
             }
         )
-        for item in story["invoices"]:
-            move = {
-                "model_id": models["invoice"],
-                "id": ids["account_move"](),
-                "date": item["invoice_date"],
-                "partner": (partner_id, name),
-                "item": item,
-                "payments": [],
-            }
-            invoice_moves.append(move)
-            open_payments = []  # payment receivable lines still matched with the invoice
-            for event in item["events"]:
-                if event[0] == "pay":
-                    payment = {
-                        "model_id": models["payment_move"],
-                        "id": ids["account_move"](),
-                        "payment_id": ids["account_payment"](),
-                        "date": event[1],
-                        "cents": event[2],
-                        "invoice": move,
-                        "partner": (partner_id, name),
-                        "returned_on": None,
-                    }
-                    payment_moves.append(payment)
-                    move["payments"].append(payment)
-                    open_payments.append(payment)
-                else:  # the last payment comes back unpaid
-                    returned = open_payments.pop()
-                    returned["returned_on"] = event[1]
-                    reversal_moves.append(
-                        {
-                            "model_id": models["reversal_move"],
-                            "id": ids["account_move"](),
-                            "date": event[1],
-                            "payment": returned,
-                            "partner": (partner_id, name),
-                        }
-                    )
-            move["matched"] = open_payments
+        return (partner_id, name)
 
-    models["invoice_numbering"].assign(invoice_moves)
-    models["payment_numbering"].assign(payment_moves)
-    models["reversal_numbering"].assign(reversal_moves)
+    def _invoice_skeleton(self, partner, item):
+        invoice = {
+            "id": self.ids["account_move"](),
+            "date": item["invoice_date"],
+            "partner": partner,
+            "item": item,
+            "payments": [],
+        }
+        matched = []  # payments still reconciled with the invoice
+        for event in item["events"]:
+            if event[0] == "pay":
+                payment = {
+                    "id": self.ids["account_move"](),
+                    "payment_id": self.ids["account_payment"](),
+                    "date": event[1],
+                    "cents": event[2],
+                    "partner": partner,
+                    "reversal": None,
+                }
+                invoice["payments"].append(payment)
+                matched.append(payment)
+            else:  # the bank returns the last payment
+                returned = matched.pop()
+                returned["reversal"] = {
+                    "id": self.ids["account_move"](),
+                    "date": event[1],
+                    "partner": partner,
+                }
+        invoice["matched"] = matched
+        return invoice
 
-    def timestamps(day):
-        moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
-        return {"create_date": moment, "write_date": moment}
+    # -- rows
 
-    def line(model, move, **values):
+    def _move(self, model, move, cents, **values):
+        """An ``account_move`` row; defaults are those of a payment entry."""
+        partner_id, partner_name = move["partner"]
         row = {
-            "model_id": models[model],
-            "id": ids["account_move_line"](),
+            "model_id": self.models[model],
+            "id": move["id"],
+            "name": move["name"],
+            "sequence_prefix": move["sequence_prefix"],
+            "sequence_number": move["sequence_number"],
+            "partner_id": partner_id,
+            "commercial_partner_id": partner_id,
+            "partner_shipping_id": None,
+            "invoice_partner_display_name": partner_name,
+            "payment_reference": None,
+            "ref": None,
+            "origin_payment_id": None,
+            "reversed_entry_id": None,
+            "date": move["date"],
+            "invoice_date": None,
+            "invoice_date_due": move["date"],
+            "payment_state": "not_paid",
+            "amount_untaxed": 0,
+            "amount_total": cents,
+            "amount_residual": 0,
+            "amount_untaxed_signed": 0,
+            "amount_untaxed_in_currency_signed": 0,
+            "amount_total_signed": cents,
+            "amount_total_in_currency_signed": cents,
+            "amount_residual_signed": 0,
+            **_timestamps(move["date"]),
+            **values,
+        }
+        self.plan.moves.append(row)
+        return row
+
+    def _line(self, model, move, balance, **values):
+        """An ``account_move_line`` row of ``move``; money in cents."""
+        residual = values.pop("amount_residual", 0)
+        row = {
+            "model_id": self.models[model],
+            "id": self.ids["account_move_line"](),
             "move_id": move["id"],
             "move_name": move["name"],
             "partner_id": move["partner"][0],
             "date": move["date"],
             "date_maturity": None,
             "invoice_date": None,
+            "name": None,
             "ref": None,
-            "amount_residual": 0,
+            "debit": max(balance, 0),
+            "credit": max(-balance, 0),
+            "balance": balance,
+            "amount_currency": balance,
+            "amount_residual": residual,
+            "amount_residual_currency": residual,
             "reconciled": False,
             "full_reconcile_id": None,
             "matching_number": None,
@@ -254,258 +313,175 @@ def build_plan(stories, models, ids, today):
             "price_unit": 0,
             "price_subtotal": 0,
             "price_total": 0,
-            **timestamps(move["date"]),
+            **_timestamps(move["date"]),
             **values,
         }
-        row["debit"] = max(row["balance"], 0)
-        row["credit"] = max(-row["balance"], 0)
-        row["amount_currency"] = row["balance"]
-        row["amount_residual_currency"] = row["amount_residual"]
-        plan.lines.append(row)
+        self.plan.lines.append(row)
         return row
 
-    def reconcile(debit_line, credit_line, cents, full_id=None):
+    def _partial(self, debit_line, credit_line, cents, full_id=None):
+        day = max(debit_line["date"], credit_line["date"])
         partial = {
-            "model_id": models["partial"],
-            "id": ids["account_partial_reconcile"](),
+            "model_id": self.models["partial"],
+            "id": self.ids["account_partial_reconcile"](),
             "debit_move_id": debit_line["id"],
             "credit_move_id": credit_line["id"],
             "amount": cents,
             "debit_amount_currency": cents,
             "credit_amount_currency": cents,
             "full_reconcile_id": full_id,
-            "max_date": max(debit_line["date"], credit_line["date"]),
-            **timestamps(max(debit_line["date"], credit_line["date"])),
+            "max_date": day,
+            **_timestamps(day),
         }
-        plan.partials.append(partial)
+        self.plan.partials.append(partial)
         return partial
 
-    def new_full(day):
-        full = {
-            "model_id": models["full"],
-            "id": ids["account_full_reconcile"](),
-            **timestamps(day),
-        }
-        plan.fulls.append(full)
-        return full["id"]
+    def _full(self, day):
+        full_id = self.ids["account_full_reconcile"]()
+        self.plan.fulls.append({"model_id": self.models["full"], "id": full_id, **_timestamps(day)})
+        return full_id
 
-    for move in invoice_moves:
-        item = move["item"]
+    def _write_invoice(self, invoice):
+        item = invoice["item"]
         cents = item["cents"]
-        paid = sum(p["cents"] for p in move["matched"])
-        residual = cents - paid
-        partner_id, partner_name = move["partner"]
-        plan.moves.append(
-            {
-                "model_id": move["model_id"],
-                "id": move["id"],
-                "name": move["name"],
-                "sequence_prefix": move["sequence_prefix"],
-                "sequence_number": move["sequence_number"],
-                "partner_id": partner_id,
-                "commercial_partner_id": partner_id,
-                "partner_shipping_id": partner_id,
-                "invoice_partner_display_name": partner_name,
-                "payment_reference": move["name"],
-                "ref": None,
-                "origin_payment_id": None,
-                "reversed_entry_id": None,
-                "date": item["invoice_date"],
-                "invoice_date": item["invoice_date"],
-                "invoice_date_due": item["due"],
-                "payment_state": (
-                    "paid" if residual == 0 else "not_paid" if residual == cents else "partial"
-                ),
-                "amount_untaxed": cents,
-                "amount_total": cents,
-                "amount_residual": residual,
-                "amount_untaxed_signed": cents,
-                "amount_untaxed_in_currency_signed": cents,
-                "amount_total_signed": cents,
-                "amount_total_in_currency_signed": cents,
-                "amount_residual_signed": residual,
-                **timestamps(item["invoice_date"]),
-            }
+        residual = cents - sum(p["cents"] for p in invoice["matched"])
+        state = "paid" if residual == 0 else "not_paid" if residual == cents else "partial"
+        self._move(
+            "invoice",
+            invoice,
+            cents,
+            partner_shipping_id=invoice["partner"][0],
+            payment_reference=invoice["name"],
+            invoice_date=item["invoice_date"],
+            invoice_date_due=item["due"],
+            payment_state=state,
+            amount_untaxed=cents,
+            amount_residual=residual,
+            amount_untaxed_signed=cents,
+            amount_untaxed_in_currency_signed=cents,
+            amount_residual_signed=residual,
         )
-        line(
+        self._line(
             "invoice_product_line",
-            move,
+            invoice,
+            -cents,
             name="Goods and services",
             invoice_date=item["invoice_date"],
-            balance=-cents,
             price_unit=cents,
             price_subtotal=cents,
             price_total=cents,
         )
-        full_id = new_full(max(p["date"] for p in move["matched"])) if residual == 0 else None
-        receivable = line(
+        full_id = self._full(max(p["date"] for p in invoice["matched"])) if residual == 0 else None
+        receivable = self._line(
             "invoice_receivable_line",
-            move,
-            name=move["name"],
+            invoice,
+            cents,
+            name=invoice["name"],
             invoice_date=item["invoice_date"],
             date_maturity=item["due"],
-            balance=cents,
             amount_residual=residual,
             reconciled=residual == 0,
             full_reconcile_id=full_id,
         )
-        graph = [receivable]
-        partial_ids = []
-        for payment in move["payments"]:
-            label = f"Manual Payment: {move['name']}"
-            returned = payment["returned_on"] is not None
-            payment_row = {"id": payment["id"], "name": payment["name"], "date": payment["date"]}
-            payment_row["partner"] = payment["partner"]
-            pay_full = new_full(payment["returned_on"]) if returned else None
-            liquidity = line(
-                "payment_liquidity_line",
-                payment,
-                name=label,
-                ref=move["name"],
-                date_maturity=payment["date"],
-                balance=payment["cents"],
-                amount_residual=0 if returned else payment["cents"],
-                reconciled=returned,
-                full_reconcile_id=pay_full,
-                payment_id=payment["payment_id"],
-                price_subtotal=payment["cents"],
-                price_total=payment["cents"],
-            )
-            rec_full = new_full(payment["returned_on"]) if returned else full_id
-            counterpart = line(
-                "payment_receivable_line",
-                payment,
-                name=label,
-                ref=move["name"],
-                date_maturity=payment["date"],
-                balance=-payment["cents"],
-                reconciled=True,
-                full_reconcile_id=rec_full,
-                payment_id=payment["payment_id"],
-                price_subtotal=-payment["cents"],
-                price_total=-payment["cents"],
-            )
-            plan.moves.append(
-                {
-                    "model_id": payment["model_id"],
-                    "id": payment["id"],
-                    "name": payment["name"],
-                    "sequence_prefix": payment["sequence_prefix"],
-                    "sequence_number": payment["sequence_number"],
-                    "partner_id": partner_id,
-                    "commercial_partner_id": partner_id,
-                    "partner_shipping_id": None,
-                    "invoice_partner_display_name": partner_name,
-                    "payment_reference": None,
-                    "ref": move["name"],
-                    "origin_payment_id": payment["payment_id"],
-                    "reversed_entry_id": None,
-                    "date": payment["date"],
-                    "invoice_date": None,
-                    "invoice_date_due": payment["date"],
-                    "payment_state": "not_paid",
-                    "amount_untaxed": 0,
-                    "amount_total": payment["cents"],
-                    "amount_residual": 0,
-                    "amount_untaxed_signed": 0,
-                    "amount_untaxed_in_currency_signed": 0,
-                    "amount_total_signed": payment["cents"],
-                    "amount_total_in_currency_signed": payment["cents"],
-                    "amount_residual_signed": 0,
-                    **timestamps(payment["date"]),
-                }
-            )
-            # Odoo leaves a payment "in process" until all its invoices are paid; a returned
-            # payment keeps the state it reached before the bank sent it back.
-            state = "paid" if residual == 0 or (returned and len(move["payments"]) == 1) else None
-            plan.payments.append(
-                {
-                    "model_id": models["payment"],
-                    "id": payment["payment_id"],
-                    "move_id": payment["id"],
-                    "name": payment["name"],
-                    "partner_id": partner_id,
-                    "date": payment["date"],
-                    "amount": payment["cents"],
-                    "amount_company_currency_signed": payment["cents"],
-                    "memo": move["name"],
-                    "state": state or "in_process",
-                    "is_reconciled": True,
-                    "is_matched": returned,
-                    **timestamps(payment["date"]),
-                }
-            )
-            plan.invoice_payment.append((move["id"], payment["payment_id"]))
-            if returned:
-                reversal = next(r for r in reversal_moves if r["payment"] is payment)
-                plan.moves.append(
-                    {
-                        "model_id": reversal["model_id"],
-                        "id": reversal["id"],
-                        "name": reversal["name"],
-                        "sequence_prefix": reversal["sequence_prefix"],
-                        "sequence_number": reversal["sequence_number"],
-                        "partner_id": partner_id,
-                        "commercial_partner_id": partner_id,
-                        "partner_shipping_id": None,
-                        "invoice_partner_display_name": partner_name,
-                        "payment_reference": None,
-                        "ref": f"Returned: {payment['name']}",
-                        "origin_payment_id": None,
-                        "reversed_entry_id": payment["id"],
-                        "date": reversal["date"],
-                        "invoice_date": None,
-                        "invoice_date_due": reversal["date"],
-                        "payment_state": "not_paid",
-                        "amount_untaxed": 0,
-                        "amount_total": payment["cents"],
-                        "amount_residual": 0,
-                        "amount_untaxed_signed": 0,
-                        "amount_untaxed_in_currency_signed": 0,
-                        "amount_total_signed": payment["cents"],
-                        "amount_total_in_currency_signed": payment["cents"],
-                        "amount_residual_signed": 0,
-                        **timestamps(reversal["date"]),
-                    }
-                )
-                back_liquidity = line(
-                    "reversal_liquidity_line",
-                    reversal,
-                    name=label,
-                    ref=f"Returned: {payment['name']}",
-                    date_maturity=reversal["date"],
-                    balance=-payment["cents"],
-                    reconciled=True,
-                    full_reconcile_id=pay_full,
-                    price_subtotal=payment["cents"],
-                    price_total=payment["cents"],
-                )
-                back_receivable = line(
-                    "reversal_receivable_line",
-                    reversal,
-                    name=label,
-                    ref=f"Returned: {payment['name']}",
-                    date_maturity=reversal["date"],
-                    balance=payment["cents"],
-                    reconciled=True,
-                    full_reconcile_id=rec_full,
-                    price_subtotal=-payment["cents"],
-                    price_total=-payment["cents"],
-                )
-                reconcile(liquidity, back_liquidity, payment["cents"], pay_full)
-                reconcile(back_receivable, counterpart, payment["cents"], rec_full)
-                liquidity["matching_number"] = back_liquidity["matching_number"] = str(pay_full)
-                counterpart["matching_number"] = str(rec_full)
-                back_receivable["matching_number"] = str(rec_full)
-            else:
-                partial = reconcile(receivable, counterpart, payment["cents"], full_id)
+        group, partial_ids = [receivable], []
+        for payment in invoice["payments"]:
+            counterpart = self._write_payment(invoice, payment, residual, full_id)
+            if not payment["reversal"]:
+                partial = self._partial(receivable, counterpart, payment["cents"], full_id)
                 partial_ids.append(partial["id"])
-                graph.append(counterpart)
+                group.append(counterpart)
         if partial_ids:
+            # Odoo's rule: the full reconcile's id, else P + the group's smallest partial id
             number = str(full_id) if full_id else f"P{min(partial_ids)}"
-            for member in graph:
+            for member in group:
                 member["matching_number"] = number
-    return plan
+        self.plan.invoice_payment += [(invoice["id"], p["payment_id"]) for p in invoice["payments"]]
+
+    def _write_payment(self, invoice, payment, invoice_residual, full_id):
+        """The payment, its entry and, if returned, the reversal; returns the receivable line."""
+        cents = payment["cents"]
+        returned = payment["reversal"] is not None
+        label = f"Manual Payment: {invoice['name']}"
+        self._move(
+            "payment_move",
+            payment,
+            cents,
+            ref=invoice["name"],
+            origin_payment_id=payment["payment_id"],
+        )
+        common = {"name": label, "ref": invoice["name"], "date_maturity": payment["date"]}
+        common["payment_id"] = payment["payment_id"]
+        liquidity = self._line(
+            "payment_liquidity_line",
+            payment,
+            cents,
+            amount_residual=0 if returned else cents,
+            reconciled=returned,
+            price_subtotal=cents,
+            price_total=cents,
+            **common,
+        )
+        counterpart = self._line(
+            "payment_receivable_line",
+            payment,
+            -cents,
+            reconciled=True,
+            full_reconcile_id=full_id,
+            price_subtotal=-cents,
+            price_total=-cents,
+            **common,
+        )
+        # Odoo leaves a payment "in process" until all its invoices are paid, and a returned
+        # payment keeps the state it had reached (its invoice was paid) before the return.
+        self.plan.payments.append(
+            {
+                "model_id": self.models["payment"],
+                "id": payment["payment_id"],
+                "move_id": payment["id"],
+                "name": payment["name"],
+                "partner_id": payment["partner"][0],
+                "date": payment["date"],
+                "amount": cents,
+                "amount_company_currency_signed": cents,
+                "memo": invoice["name"],
+                "state": "paid" if invoice_residual == 0 or returned else "in_process",
+                "is_reconciled": True,
+                "is_matched": returned,
+                **_timestamps(payment["date"]),
+            }
+        )
+        if returned:
+            self._write_return(payment, label, liquidity, counterpart)
+        return counterpart
+
+    def _write_return(self, payment, label, liquidity, counterpart):
+        """The reversal of a returned payment entry, each line fully matched with the original."""
+        reversal = payment["reversal"]
+        cents = payment["cents"]
+        ref = f"Returned: {payment['name']}"
+        self._move("reversal_move", reversal, cents, ref=ref, reversed_entry_id=payment["id"])
+        common = {"name": label, "ref": ref, "date_maturity": reversal["date"], "reconciled": True}
+        back_liquidity = self._line(
+            "reversal_liquidity_line",
+            reversal,
+            -cents,
+            price_subtotal=cents,
+            price_total=cents,
+            **common,
+        )
+        back_receivable = self._line(
+            "reversal_receivable_line",
+            reversal,
+            cents,
+            price_subtotal=-cents,
+            price_total=-cents,
+            **common,
+        )
+        for debit, credit in ((liquidity, back_liquidity), (back_receivable, counterpart)):
+            full_id = self._full(reversal["date"])
+            self._partial(debit, credit, cents, full_id)
+            for line in (debit, credit):
+                line.update(full_reconcile_id=full_id, matching_number=str(full_id))
 
 
 # --------------------------------------------------------------------------- database
@@ -793,6 +769,11 @@ CHECKS = {
                                        WHEN round(r.residual::numeric, 2)
                                             = round(m.amount_total::numeric, 2) THEN 'not_paid'
                                        ELSE 'partial' END)""",
+    "payments and their entries not linked both ways": """
+        SELECT (SELECT count(*) FROM account_payment y LEFT JOIN account_move m ON m.id = y.move_id
+                 WHERE m.origin_payment_id IS DISTINCT FROM y.id)
+             + (SELECT count(*) FROM account_move m JOIN account_payment y
+                    ON y.id = m.origin_payment_id WHERE y.move_id IS DISTINCT FROM m.id)""",
     "duplicate move names in a journal": """
         SELECT count(*) FROM (SELECT 1 FROM account_move WHERE state = 'posted'
                                GROUP BY journal_id, name HAVING count(*) > 1) t""",
@@ -889,8 +870,28 @@ def check_orm(env, sample_size=200, seed=0):
     for payment in payments:
         if payment.is_reconciled != payment_stored[payment.id][0]:
             problems.append(f"payment {payment.name}: is_reconciled differs")
-    env.cr.rollback()  # the recomputation must not be written
+    problems += _check_odoo_flows(env, moves)
+    env.cr.rollback()  # the recomputation and the flows must not be written
     return problems, len(moves), len(lines)
+
+
+def _check_odoo_flows(env, moves):
+    """Odoo's own flows work on the generated rows: unreconciling a paid invoice reopens
+    it, and registering a payment on an open one pays it."""
+    problems = []
+    paid = moves.filtered(lambda m: m.payment_state == "paid")[:1]
+    if paid:
+        paid.line_ids.filtered("reconciled").remove_move_reconcile()
+        if paid.payment_state != "not_paid":
+            problems.append(f"{paid.name}: still {paid.payment_state} after unreconciling")
+    open_invoice = moves.filtered(lambda m: m.payment_state in ("partial", "not_paid"))[:1]
+    if open_invoice:
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=open_invoice.ids
+        ).create({})._create_payments()
+        if open_invoice.payment_state != "paid":
+            problems.append(f"{open_invoice.name}: {open_invoice.payment_state} after payment")
+    return problems
 
 
 # --------------------------------------------------------------------------- main
@@ -907,7 +908,7 @@ def generate(env, partners, invoices, months, seed, today=None):
     models["payment_numbering"] = _numbering(cr, payment_move)
     models["reversal_numbering"] = _numbering(cr, reversal)
     stories = plan_scenarios(partners, invoices, months, seed, today)
-    plan = build_plan(stories, models, _id_blocks(cr, TABLES), today)
+    plan = PlanBuilder(models, _id_blocks(cr, TABLES), today).build(stories)
     planned = time.monotonic()
     insert_plan(cr, plan)
     env.invalidate_all()
