@@ -396,6 +396,8 @@ def bench(args):
     except BlockingIOError:
         sys.exit("make bench is already running (.build/bench.lock): run one at a time.")
     cluster = Cluster(args.config)
+    for leftover in cluster.names(f"{DB_PREFIX}_copy_"):  # from an interrupted run
+        cluster.drop(leftover)
     sizes = [args.partners, args.partners * 2]
     print("== Benchmark templates", flush=True)
     templates = [ensure_template(cluster, args, partners, logs) for partners in sizes]
