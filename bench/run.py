@@ -300,8 +300,11 @@ def figure_in_copy(cluster, template, path, index, config_path, logs, install=No
             str(index),
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
+        log = logs / f"figure_{Path(path).stem}_{index}_{template}.log"
+        log.write_text(result.stderr)
         if result.returncode:
-            return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
+            last = (result.stderr or result.stdout).strip().splitlines()[-1:]
+            return {"error": f"{' '.join(last)} (log: {log})"}
         return json.loads(result.stdout.strip().splitlines()[-1])
     finally:
         cluster.drop(copy)
@@ -421,7 +424,13 @@ def _bench(args):
         files = [f for f in files if f.stem in args.figures.split(",")]
     print("\n== Figures", flush=True)
     for path in files:
-        for index, figure in enumerate(load_figures(path)):
+        try:
+            figures = load_figures(path)
+        except Exception as error:  # a broken file must not hide the other figures
+            failure = {"error": f"cannot load {path.name}: {error!r}"}
+            results.append((path.stem, 0, failure, failure))
+            continue
+        for index, figure in enumerate(figures):
             print(f"  {path.stem}: {figure['name']}...", flush=True)
             runs = [
                 figure_in_copy(cluster, name, path, index, args.config, logs)
