@@ -1,0 +1,2 @@
+from . import credit_hold_wizard
+from . import credit_report_import_wizard

@@ -1,0 +1,595 @@
+import json
+from collections import defaultdict
+
+from psycopg2.extras import execute_values
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools import format_amount
+
+from ..core import behaviour
+from ..core import dates
+from ..core import scoring
+from .credit_score_history import BAND_SELECTION
+from .credit_score_history import PROFILE_SELECTION
+
+TREND_SELECTION = [
+    ("improving", "Improving"),
+    ("stable", "Stable"),
+    ("worsening", "Worsening"),
+]
+
+# The stored results of credit_update_scores(), written in one UPDATE (column, SQL type).
+SCORE_COLUMNS = (
+    ("credit_score", "int4"),
+    ("credit_band", "varchar"),
+    ("credit_profile", "varchar"),
+    ("credit_avg_days_late", "float8"),
+    ("credit_share_late", "float8"),
+    ("credit_share_late_30", "float8"),
+    ("credit_worst_delay", "int4"),
+    ("credit_settled_count", "int4"),
+    ("credit_returned_count", "int4"),
+    ("credit_exposure", "numeric"),
+    ("credit_overdue", "numeric"),
+    ("credit_oldest_overdue_days", "int4"),
+    ("credit_trend", "float8"),
+    ("credit_trend_label", "varchar"),
+    ("credit_monthly_invoiced", "numeric"),
+    ("credit_recommended_limit", "numeric"),
+    ("credit_scored_on", "date"),
+    ("credit_explanation_data", "jsonb"),
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_score = fields.Integer(
+        string="Credit Score",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="0-100, 100 the safest: payment behaviour and the latest business report, "
+        "weighted as set in the settings.",
+    )
+    credit_band = fields.Selection(
+        selection=BAND_SELECTION,
+        string="Credit Band",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A (80-100) to E (below 35).",
+    )
+    credit_profile = fields.Selection(
+        selection=PROFILE_SELECTION,
+        string="Payment Profile",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    credit_hold = fields.Boolean(
+        string="Credit Hold",
+        copy=False,
+        tracking=True,
+        help="Set by a credit manager: posting an invoice for this customer warns or is "
+        "blocked, as set in the settings.",
+    )
+    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True)
+    credit_avg_days_late = fields.Float(
+        string="Average Days Late", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_share_late = fields.Float(
+        string="Paid Late (%)", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_share_late_30 = fields.Float(
+        string="Paid > 30 Days Late (%)", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_worst_delay = fields.Integer(string="Worst Delay (Days)", readonly=True, copy=False)
+    credit_settled_count = fields.Integer(string="Invoices Settled", readonly=True, copy=False)
+    credit_returned_count = fields.Integer(
+        string="Returned Payments", readonly=True, copy=False
+    )
+    credit_score_currency_id = fields.Many2one(
+        comodel_name="res.currency", compute="_compute_credit_score_currency_id"
+    )
+    credit_exposure = fields.Monetary(
+        string="Exposure", currency_field="credit_score_currency_id", readonly=True, copy=False
+    )
+    credit_overdue = fields.Monetary(
+        string="Overdue", currency_field="credit_score_currency_id", readonly=True, copy=False
+    )
+    credit_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (Days)", readonly=True, copy=False
+    )
+    credit_trend = fields.Float(
+        string="Trend (Days)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Average days late of the last 3 months minus the 12 months before.",
+    )
+    credit_trend_label = fields.Selection(
+        selection=TREND_SELECTION, string="Trend", readonly=True, copy=False
+    )
+    credit_monthly_invoiced = fields.Monetary(
+        string="Monthly Invoicing",
+        currency_field="credit_score_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    credit_recommended_limit = fields.Monetary(
+        string="Recommended Limit",
+        currency_field="credit_score_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    credit_scored_on = fields.Date(string="Scored On", readonly=True, copy=False)
+    credit_explanation_data = fields.Json(readonly=True, copy=False)
+    credit_explanation = fields.Text(
+        string="Score Explanation", compute="_compute_credit_explanation"
+    )
+    credit_latest_report_id = fields.Many2one(
+        comodel_name="credit.business.report",
+        string="Latest Report",
+        readonly=True,
+        copy=False,
+    )
+    credit_report_ids = fields.One2many(
+        comodel_name="credit.business.report", inverse_name="partner_id", string="Reports"
+    )
+    credit_score_history_ids = fields.One2many(
+        comodel_name="credit.score.history", inverse_name="partner_id", string="Score History"
+    )
+    credit_report_requested = fields.Boolean(
+        string="Report Requested",
+        copy=False,
+        help="A first report will be asked for by the next scheduled refresh.",
+    )
+
+    def _compute_credit_score_currency_id(self):
+        self.credit_score_currency_id = self.env.company.currency_id
+
+    @api.depends_context("lang")
+    @api.depends("credit_explanation_data")
+    def _compute_credit_explanation(self):
+        for partner in self:
+            partner.credit_explanation = "\n".join(
+                partner._credit_explanation_lines(partner.credit_explanation_data or [])
+            )
+
+    def _credit_explanation_lines(self, data):
+        """Sentences, in the reader's language, of the stored explanation."""
+        lines = []
+        for code, values, points in data:
+            sentence = self._credit_factor_sentence(code, values)
+            if points < 0:
+                effect = _("took away %(points)s points", points=abs(points))
+            elif points > 0:
+                effect = _("added %(points)s points", points=points)
+            else:
+                effect = _("no effect")
+            lines.append(f"- {sentence}: {effect}")
+        return lines
+
+    def _credit_factor_sentence(self, code, values):
+        status = dict(self.env["credit.business.report"]._fields["legal_status"]._description_selection(self.env))
+        currency = self.env.company.currency_id
+        if code == "days_late":
+            return _("pays on average %(days)s days after the due date", **values)
+        if code == "share_late":
+            return _(
+                "%(share)s%% of invoices paid late, %(share_30)s%% more than 30 days late",
+                **values,
+            )
+        if code == "overdue":
+            if not values.get("overdue"):
+                return _("no overdue items")
+            return _(
+                "%(amount)s overdue, the oldest %(days)s days past its due date",
+                amount=format_amount(self.env, values["overdue"], currency),
+                days=values["days"],
+            )
+        if code == "returned":
+            return _("%(count)s returned payment(s)", **values)
+        if code == "report":
+            return _(
+                "business report: score %(score)s of 100, %(status)s, %(events)s negative event(s)",
+                score=values.get("score"),
+                status=status.get(values.get("status"), values.get("status")),
+                events=values.get("events"),
+            )
+        if code == "no_report":
+            return _("no business report: scored on payment behaviour alone")
+        if code == "trend":
+            if values["days"] > 0:
+                return _("paying %(days)s days later than the year before", **values)
+            return _("paying %(days)s days earlier than the year before", days=-values["days"])
+        return _("no payment history and no business report: neutral score")
+
+    def write(self, vals):
+        if (
+            {"credit_hold", "credit_hold_reason"} & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("credit_control.group_credit_manager")
+        ):
+            raise AccessError(_("Only a credit manager may put a customer on hold or release it."))
+        return super().write(vals)
+
+    # Scoring -----------------------------------------------------------------------
+
+    def credit_update_scores(self):
+        """Recompute behaviour, score, band, profile and recommended limit of the
+        commercial partners of ``self`` (empty: every customer of the current companies),
+        set-based: three grouped queries, the core's computation, one UPDATE and a
+        history row for each change. Returns the partners updated."""
+        company = self.env.company
+        companies = self.env.companies
+        today = fields.Date.context_today(self)
+        window_start = dates.add_months(today, -(company.credit_window_months or 24))
+        partner_ids = self.commercial_partner_id.ids or None
+        self.env.flush_all()
+        lines = self._credit_fetch_lines(companies.ids, window_start, partner_ids)
+        returned = self._credit_fetch_returned(companies.ids, window_start, partner_ids)
+        reports = self._credit_fetch_reports(companies.ids, partner_ids)
+        if partner_ids is None:
+            partner_ids = set(lines) | set(returned) | set(reports)
+            partner_ids |= set(self._credit_fetch_customer_ids(companies.ids))
+        digits = company.currency_id.decimal_places
+        weights = company._credit_score_weights()
+        rows = []
+        for partner_id in sorted(partner_ids):
+            rows.append(
+                self._credit_score_row(
+                    partner_id,
+                    lines.get(partner_id, []),
+                    returned.get(partner_id, 0),
+                    reports.get(partner_id),
+                    today,
+                    window_start,
+                    digits,
+                    weights,
+                )
+            )
+        return self._credit_write_scores(rows, company, today)
+
+    @api.model
+    def _credit_score_row(
+        self, partner_id, lines, returned, report, today, window_start, digits, weights
+    ):
+        facts = behaviour.summarise(lines, today, returned_count=returned, digits=digits)
+        result = scoring.score(facts, report, weights)
+        months = 1.0
+        if lines:
+            first_due = min(line.due_date for line in lines)
+            months = max(1.0, dates.days_between(max(first_due, window_start), today) / 30.4)
+        monthly = facts.invoiced / months
+        limit = scoring.recommended_limit(
+            result.band, monthly, (report or {}).get("recommended_limit")
+        )
+
+        def percent(share):
+            return round(share * 100, 1) if share is not None else 0.0
+
+        return (
+            partner_id,
+            result.score,
+            result.band,
+            behaviour.profile(facts),
+            round(facts.average_days_late or 0.0, 1),
+            percent(facts.share_late),
+            percent(facts.share_late_30),
+            facts.worst_delay,
+            facts.settled_count,
+            facts.returned_count,
+            facts.exposure,
+            facts.overdue,
+            facts.oldest_overdue_days if facts.overdue else 0,
+            round(facts.trend, 1) if facts.trend is not None else 0.0,
+            behaviour.trend_label(facts.trend),
+            round(monthly, digits),
+            limit,
+            today,
+            json.dumps([list(line) for line in result.lines]),
+        )
+
+    @api.model
+    def _credit_fetch_lines(self, company_ids, window_start, partner_ids=None):
+        """Receivable lines of collectible customer invoices due in the window or still
+        open, each with its settlements (payments; credit notes are not settlements),
+        grouped by commercial partner: ``{partner_id: [LineFacts]}``."""
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   COALESCE(l.date_maturity, l.date),
+                   l.balance,
+                   l.amount_residual,
+                   COALESCE(ARRAY_AGG(apr.max_date ORDER BY apr.id)
+                            FILTER (WHERE cm.move_type != 'out_refund'), '{}'),
+                   COALESCE(ARRAY_AGG(apr.amount ORDER BY apr.id)
+                            FILTER (WHERE cm.move_type != 'out_refund'), '{}')
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+         LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+         LEFT JOIN account_move_line cl ON cl.id = apr.credit_move_id
+         LEFT JOIN account_move cm ON cm.id = cl.move_id
+             WHERE l.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'
+               AND l.company_id = ANY(%(companies)s)
+               AND m.move_type IN ('out_invoice', 'out_receipt')
+               AND m.credit_collectible
+               AND l.balance > 0
+               AND (COALESCE(l.date_maturity, l.date) >= %(start)s OR NOT l.reconciled)
+               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+          GROUP BY p.commercial_partner_id, l.id
+            """,
+            companies=company_ids,
+            start=window_start,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        lines = defaultdict(list)
+        for partner_id, due, amount, residual, settle_dates, settle_amounts in self.env.execute_query(
+            query
+        ):
+            settlements = [
+                behaviour.Settlement(day, amount)
+                for day, amount in zip(settle_dates, settle_amounts, strict=True)
+            ]
+            lines[partner_id].append(behaviour.LineFacts(due, amount, residual, settlements))
+        return lines
+
+    @api.model
+    def _credit_fetch_returned(self, company_ids, window_start, partner_ids=None):
+        """Returned customer payments in the window by commercial partner."""
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id, COUNT(*)
+              FROM account_move m
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE m.credit_returned_date >= %(start)s
+               AND m.company_id = ANY(%(companies)s)
+               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+          GROUP BY p.commercial_partner_id
+            """,
+            start=window_start,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return dict(self.env.execute_query(query))
+
+    @api.model
+    def _credit_fetch_reports(self, company_ids, partner_ids=None):
+        """The newest good business report of each partner, as the core wants it."""
+        query = SQL(
+            """
+            SELECT DISTINCT ON (partner_id)
+                   partner_id, score, legal_status, negative_event_count, recommended_limit
+              FROM credit_business_report
+             WHERE state = 'done' AND active
+               AND company_id = ANY(%(companies)s)
+               AND (%(all)s OR partner_id = ANY(%(partners)s))
+          ORDER BY partner_id, report_date DESC, id DESC
+            """,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return {
+            partner_id: {
+                "score": score,
+                "legal_status": status,
+                "negative_events": events,
+                "recommended_limit": limit,
+            }
+            for partner_id, score, status, events, limit in self.env.execute_query(query)
+        }
+
+    @api.model
+    def _credit_fetch_customer_ids(self, company_ids):
+        query = SQL(
+            """
+            SELECT id FROM res_partner
+             WHERE customer_rank > 0 AND active AND id = commercial_partner_id
+               AND (company_id IS NULL OR company_id = ANY(%(companies)s))
+            """,
+            companies=company_ids,
+        )
+        return [row[0] for row in self.env.execute_query(query)]
+
+    @api.model
+    def _credit_write_scores(self, rows, company, today):
+        """Write the rows in one UPDATE and a history row per changed score/band/profile."""
+        if not rows:
+            return self.browse()
+        ids = [row[0] for row in rows]
+        self.flush_model()
+        before = {
+            partner_id: (score, band, profile)
+            for partner_id, score, band, profile in self.env.execute_query(
+                SQL(
+                    "SELECT id, credit_score, credit_band, credit_profile FROM res_partner"
+                    " WHERE id = ANY(%s)",
+                    ids,
+                )
+            )
+        }
+        columns = ", ".join(f"{name} = v.{name}" for name, _type in SCORE_COLUMNS)
+        names = ", ".join(name for name, _type in SCORE_COLUMNS)
+        template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in SCORE_COLUMNS) + ")"
+        execute_values(
+            self.env.cr._obj,
+            f"UPDATE res_partner SET {columns}, write_date = NOW() AT TIME ZONE 'UTC',"  # noqa: S608
+            f" write_uid = {int(self.env.uid)} FROM (VALUES %s) AS v(id, {names})"
+            " WHERE res_partner.id = v.id",
+            rows,
+            template=template,
+            page_size=1000,
+        )
+        self.invalidate_model([name for name, _type in SCORE_COLUMNS])
+        history = [
+            {
+                "partner_id": row[0],
+                "company_id": company.id,
+                "date": today,
+                "score": row[1],
+                "band": row[2],
+                "profile": row[3],
+            }
+            for row in rows
+            if before.get(row[0]) != (row[1], row[2], row[3])
+        ]
+        self.env["credit.score.history"].sudo().create(history)
+        return self.browse(ids)
+
+    @api.model
+    def _cron_credit_update_scores(self):
+        for company in self.env["res.company"].search([]):
+            self.with_company(company).with_context(
+                allowed_company_ids=company.ids
+            ).credit_update_scores()
+
+    # Reports -----------------------------------------------------------------------
+
+    def _credit_set_latest_report(self):
+        """Point each partner at its newest good report."""
+        reports = self.env["credit.business.report"].search(
+            [("partner_id", "in", self.ids), ("state", "=", "done")],
+            order="partner_id, report_date desc, id desc",
+        )
+        latest = {}
+        for report in reports:
+            latest.setdefault(report.partner_id, report)
+        for partner, report in latest.items():
+            if partner.credit_latest_report_id != report:
+                partner.sudo().credit_latest_report_id = report
+        self.filtered("credit_report_requested").sudo().credit_report_requested = False
+
+    def action_credit_refresh_now(self):
+        """Ask the company's HTTPS provider for a fresh report now and rescore."""
+        providers = self.env["credit.report.provider"].search(
+            [("kind", "=", "http"), ("company_id", "=", self.env.company.id)],
+            order="auto_refresh desc, sequence, id",
+            limit=1,
+        )
+        partners = self.commercial_partner_id
+        if not providers:
+            partners.credit_update_scores()
+            raise UserError(
+                _(
+                    "The score was recomputed from the ledger, but no HTTPS report provider "
+                    "is set up for %(company)s: import the bureau's file instead.",
+                    company=self.env.company.name,
+                )
+            )
+        reports = providers._credit_fetch_reports(partners)
+        partners.credit_update_scores()
+        errors = reports.filtered(lambda r: r.state == "error")
+        message = (
+            _("Report refresh failed: %s The previous report is kept.", errors[0].error_message)
+            if errors
+            else _("New business report received; the score is up to date.")
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "warning" if errors else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # Limit and hold ----------------------------------------------------------------
+
+    def action_credit_approve_limit(self):
+        """A credit manager makes the recommended limit the customer's credit limit."""
+        if not self.env.user.has_group("credit_control.group_credit_manager"):
+            raise AccessError(_("Only a credit manager may approve a credit limit."))
+        for partner in self:
+            currency = self.env.company.currency_id
+            old = partner.credit_limit
+            partner.credit_limit = partner.credit_recommended_limit
+            partner.message_post(
+                body=_(
+                    "Credit limit approved by %(user)s: %(new)s (was %(old)s).",
+                    user=self.env.user.name,
+                    new=format_amount(self.env, partner.credit_limit, currency),
+                    old=format_amount(self.env, old, currency),
+                )
+            )
+        return True
+
+    def _credit_open_amounts(self, company):
+        """``{commercial partner: (exposure, oldest overdue days)}`` in one grouped read."""
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("parent_state", "=", "posted"),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("partner_id.commercial_partner_id", "in", self.ids),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum", "date_maturity:min"],
+        )
+        result = defaultdict(lambda: [0.0, 0])
+        for partner, residual, oldest_due in groups:
+            entry = result[partner.commercial_partner_id]
+            entry[0] += residual
+            if oldest_due and oldest_due < today:
+                entry[1] = max(entry[1], dates.days_between(oldest_due, today))
+        return result
+
+    def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
+        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        open_amounts = open_amounts or partner._credit_open_amounts(company)
+        exposure, overdue_days = open_amounts.get(partner, (0.0, 0))
+        currency = company.currency_id
+        reasons = []
+        if partner.credit_hold:
+            reasons.append(
+                _("%(name)s is on credit hold: %(reason)s", name=partner.name,
+                  reason=partner.credit_hold_reason or _("no reason given"))
+            )
+        if partner.credit_band == "E":
+            reasons.append(
+                _("%(name)s is in credit band E (score %(score)s).", name=partner.name,
+                  score=partner.credit_score)
+            )
+        limit = partner.with_company(company).credit_limit
+        if (
+            not currency.is_zero(limit)
+            and currency.compare_amounts(exposure + new_amount, limit) > 0
+        ):
+            reasons.append(
+                _(
+                    "Exposure %(exposure)s plus this invoice %(amount)s is %(total)s, over "
+                    "the credit limit of %(limit)s.",
+                    exposure=format_amount(self.env, exposure, currency),
+                    amount=format_amount(self.env, new_amount, currency),
+                    total=format_amount(self.env, exposure + new_amount, currency),
+                    limit=format_amount(self.env, limit, currency),
+                )
+            )
+        threshold = company.credit_hold_overdue_days
+        if threshold and overdue_days > threshold:
+            reasons.append(
+                _(
+                    "An item is overdue by %(days)s days, more than the %(threshold)s allowed.",
+                    days=overdue_days,
+                    threshold=threshold,
+                )
+            )
+        return reasons
