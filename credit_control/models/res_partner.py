@@ -213,12 +213,16 @@ class ResPartner(models.Model):
         return _("no payment history and no business report: neutral score")
 
     def write(self, vals):
-        if (
-            {"credit_hold", "credit_hold_reason"} & set(vals)
-            and not self.env.su
-            and not self.env.user.has_group("credit_control.group_credit_manager")
-        ):
-            raise AccessError(_("Only a credit manager may put a customer on hold or release it."))
+        hold_fields = {"credit_hold", "credit_hold_reason"}
+        if hold_fields & set(vals) and not self.env.su:
+            if not self.env.user.has_group("credit_control.group_credit_manager"):
+                raise AccessError(
+                    _("Only a credit manager may put a customer on hold or release it.")
+                )
+            if set(vals) <= hold_fields:
+                # a credit manager holds customers without the right to edit contacts
+                self.check_access("read")
+                return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
 
     # Scoring -----------------------------------------------------------------------
@@ -514,11 +518,13 @@ class ResPartner(models.Model):
         """A credit manager makes the recommended limit the customer's credit limit."""
         if not self.env.user.has_group("credit_control.group_credit_manager"):
             raise AccessError(_("Only a credit manager may approve a credit limit."))
-        for partner in self:
-            currency = self.env.company.currency_id
+        self.check_access("read")
+        currency = self.env.company.currency_id
+        for partner in self.sudo():
             old = partner.credit_limit
             partner.credit_limit = partner.credit_recommended_limit
             partner.message_post(
+                author_id=self.env.user.partner_id.id,
                 body=_(
                     "Credit limit approved by %(user)s: %(new)s (was %(old)s).",
                     user=self.env.user.name,

@@ -1,2 +1,3 @@
 from . import test_foundation
 from . import test_credit_score
+from . import test_credit_hold

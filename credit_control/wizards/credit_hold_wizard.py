@@ -40,6 +40,8 @@ class CreditHoldWizard(models.TransientModel):
         result = self.move_ids.with_context(credit_hold_checked=True).action_post()
         for move in self.move_ids:
             move.message_post(body=message)
-        for partner in self.move_ids.partner_id.commercial_partner_id:
-            partner.message_post(body=message)
+        # logged on the customer too, by a user who may not edit contacts
+        author = self.env.user.partner_id.id
+        for partner in self.move_ids.partner_id.commercial_partner_id.sudo():
+            partner.message_post(body=message, author_id=author)
         return result or {"type": "ir.actions.act_window_close"}
