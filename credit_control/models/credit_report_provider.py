@@ -1,12 +1,12 @@
 import json
 import logging
+import threading
 from datetime import timedelta
 
 from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo import modules
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -286,7 +286,7 @@ class CreditReportProvider(models.Model):
         return partners - recent_errors.partner_id
 
     @api.model
-    def _cron_credit_refresh_reports(self, batch_size=50):
+    def _cron_credit_refresh_reports(self, batch_size=50, commit=True):
         """Refresh due reports from every auto-refresh HTTPS provider, in batches with
         the cron's progress and a commit after each batch: an interrupted run resumes
         where it stopped (done customers are no longer due)."""
@@ -302,6 +302,6 @@ class CreditReportProvider(models.Model):
                 done += len(batch)
                 remaining -= len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-                if not modules.module.current_test:
+                if commit and not getattr(threading.current_thread(), "testing", False):
                     self.env.cr.commit()
         return done
