@@ -27,7 +27,7 @@ Definitions (the same words are in ``readme/SCORING.md``):
   (0.667, 0.333)
 
 - **Share paid late** (and **> 30 days late**): among the lines fully settled, the share
-  (by count) whose days late are above 0 (above 30).
+  (by count) whose days late are above the grace of 5 days (above 30).
 - **Worst delay**: the largest days late of any single settlement.
 - **Open exposure**: what the customer still owes (sum of open residuals); **overdue
   exposure**: the part of it past its due date; **oldest overdue**: days since the oldest
@@ -38,13 +38,16 @@ Definitions (the same words are in ``readme/SCORING.md``):
 
 **Profile** (first rule that applies; no profile without any settled or open item):
 
-1. ``defaulting``: an item open more than 90 days past its due date, or 2 or more returned
-   payments, or an average above 60 days late;
-2. ``habitually_late``: half or more of the settled invoices paid late, or an average of
-   15 days late or more;
-3. ``sometimes_late``: 15 % or more paid late, or an average above 3 days, or one returned
-   payment, or an item open more than 30 days past its due date;
+1. ``defaulting``: does not pay: a third or more of the invoices due more than 90 days
+   ago are still open, or 2 or more returned payments;
+2. ``habitually_late``: pays, but late as a habit: half or more of the settled invoices
+   paid late, or an average of 20 days late or more;
+3. ``sometimes_late``: late by accident: 15 % or more paid late, or an average above 3
+   days, or one returned payment, or an item open more than 30 days past its due date;
 4. ``reliable``: otherwise.
+
+An invoice counts as **paid late** when its days late exceed a grace of 5 days (a payment
+two days late is no habit); the average days late counts every day.
 
 >>> profile(BehaviourFacts(settled_count=10, share_late=0.1, average_days_late=1.0))
 'reliable'
@@ -53,6 +56,9 @@ Definitions (the same words are in ``readme/SCORING.md``):
 >>> profile(BehaviourFacts(settled_count=10, share_late=0.6, average_days_late=12.0))
 'habitually_late'
 >>> profile(BehaviourFacts(settled_count=10, share_late=0.1, returned_count=2))
+'defaulting'
+>>> profile(BehaviourFacts(settled_count=5, mature_count=8, severe_overdue_count=3, overdue=1.0,
+...                        exposure=1.0, oldest_overdue_days=200))
 'defaulting'
 >>> profile(BehaviourFacts()) is None
 True
@@ -93,6 +99,8 @@ __all__ = [
 TREND_RECENT_MONTHS = 3
 TREND_BEFORE_MONTHS = 12
 TREND_STABLE_DAYS = 5
+LATE_GRACE_DAYS = 5
+SEVERE_OVERDUE_DAYS = 90
 
 Settlement = namedtuple("Settlement", "date amount")
 LineFacts = namedtuple("LineFacts", "due_date amount residual settlements")
@@ -113,6 +121,8 @@ class BehaviourFacts:
     oldest_overdue_days: int = 0
     trend: float = None
     invoiced: float = 0.0
+    mature_count: int = 0
+    severe_overdue_count: int = 0
 
 
 def _settlement_days_late(due_date, settlement):
@@ -120,22 +130,22 @@ def _settlement_days_late(due_date, settlement):
 
 
 def line_days_late(line):
-    """Amount-weighted days late of one line's settlements (None if nothing settled)."""
-    total = sum(money.to_decimal(s.amount) for s in line.settlements)
+    """Amount-weighted days late of one line's settlements (None if nothing settled).
+
+    Days are averaged in floats: the weights are amounts, the result a number of days.
+    """
+    total = sum(s.amount for s in line.settlements)
     if total <= 0:
         return None
-    weighted = sum(
-        money.to_decimal(s.amount) * _settlement_days_late(line.due_date, s)
-        for s in line.settlements
-    )
-    return float(weighted / total)
+    weighted = sum(s.amount * _settlement_days_late(line.due_date, s) for s in line.settlements)
+    return weighted / total
 
 
 def _weighted_average(pairs):
     total = sum(amount for amount, _days in pairs)
     if total <= 0:
         return None
-    return float(sum(amount * days for amount, days in pairs) / total)
+    return sum(amount * days for amount, days in pairs) / total
 
 
 def summarise(lines, today, returned_count=0, digits=2):
@@ -148,27 +158,29 @@ def summarise(lines, today, returned_count=0, digits=2):
     exposure = overdue = money.Decimal(0)
     for line in lines:
         facts.invoiced += line.amount
-        residual = money.to_decimal(line.residual)
-        if not money.is_zero(residual, digits):
+        residual = money.to_decimal(line.residual) if line.residual else money.Decimal(0)
+        age = dates.days_between(line.due_date, today)
+        facts.mature_count += age > SEVERE_OVERDUE_DAYS
+        is_open = bool(residual) and not money.is_zero(residual, digits)
+        if is_open:
             exposure += residual
-            if line.due_date < today:
+            if age > 0:
                 overdue += residual
-                facts.oldest_overdue_days = max(
-                    facts.oldest_overdue_days, dates.days_between(line.due_date, today)
-                )
+                facts.oldest_overdue_days = max(facts.oldest_overdue_days, age)
+                facts.severe_overdue_count += age > SEVERE_OVERDUE_DAYS
         for settlement in line.settlements:
             days = _settlement_days_late(line.due_date, settlement)
-            pair = (money.to_decimal(settlement.amount), days)
+            pair = (settlement.amount, days)
             all_pairs.append(pair)
             facts.worst_delay = max(facts.worst_delay, days)
             if settlement.date >= recent_start:
                 recent_pairs.append(pair)
             elif settlement.date >= before_start:
                 before_pairs.append(pair)
-        if line.settlements and money.is_zero(residual, digits):
+        if line.settlements and not is_open:
             facts.settled_count += 1
             days_late = line_days_late(line) or 0
-            late_lines += days_late > 0
+            late_lines += days_late > LATE_GRACE_DAYS
             late_30_lines += days_late > 30
     facts.average_days_late = _weighted_average(all_pairs)
     if facts.settled_count:
@@ -197,11 +209,10 @@ def trend_label(trend):
     return "stable"
 
 
-DEFAULTING_OVERDUE_DAYS = 90
+DEFAULTING_OPEN_SHARE = 1 / 3
 DEFAULTING_RETURNED = 2
-DEFAULTING_AVERAGE_DAYS = 60
 HABITUAL_SHARE = 0.5
-HABITUAL_AVERAGE_DAYS = 15
+HABITUAL_AVERAGE_DAYS = 20
 SOMETIMES_SHARE = 0.15
 SOMETIMES_AVERAGE_DAYS = 3
 SOMETIMES_OVERDUE_DAYS = 30
@@ -214,11 +225,8 @@ def profile(facts):
     share = facts.share_late or 0.0
     average = facts.average_days_late or 0.0
     overdue_days = facts.oldest_overdue_days if facts.overdue > 0 else 0
-    if (
-        overdue_days > DEFAULTING_OVERDUE_DAYS
-        or facts.returned_count >= DEFAULTING_RETURNED
-        or average > DEFAULTING_AVERAGE_DAYS
-    ):
+    open_share = facts.severe_overdue_count / facts.mature_count if facts.mature_count else 0.0
+    if open_share >= DEFAULTING_OPEN_SHARE or facts.returned_count >= DEFAULTING_RETURNED:
         return "defaulting"
     if share >= HABITUAL_SHARE or average >= HABITUAL_AVERAGE_DAYS:
         return "habitually_late"

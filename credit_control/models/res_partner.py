@@ -352,15 +352,32 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_fetch_returned(self, company_ids, window_start, partner_ids=None):
-        """Returned customer payments in the window by commercial partner."""
+        """Returned customer payments in the window by commercial partner: payment entries
+        dated as returned when they were unmatched from an invoice, or reversed (also
+        when the ledger was written without the ORM, e.g. imported)."""
         query = SQL(
             """
+            WITH returned AS (
+                SELECT m.id, m.partner_id
+                  FROM account_move m
+                 WHERE m.credit_returned_date >= %(start)s
+                   AND m.company_id = ANY(%(companies)s)
+                 UNION
+                SELECT m.id, m.partner_id
+                  FROM account_move r
+                  JOIN account_move m ON m.id = r.reversed_entry_id
+                  JOIN account_payment pay ON pay.id = m.origin_payment_id
+                 WHERE r.reversed_entry_id IS NOT NULL
+                   AND r.state = 'posted'
+                   AND r.date >= %(start)s
+                   AND r.company_id = ANY(%(companies)s)
+                   AND pay.partner_type = 'customer'
+                   AND pay.payment_type = 'inbound'
+            )
             SELECT p.commercial_partner_id, COUNT(*)
-              FROM account_move m
-              JOIN res_partner p ON p.id = m.partner_id
-             WHERE m.credit_returned_date >= %(start)s
-               AND m.company_id = ANY(%(companies)s)
-               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+              FROM returned
+              JOIN res_partner p ON p.id = returned.partner_id
+             WHERE %(all)s OR p.commercial_partner_id = ANY(%(partners)s)
           GROUP BY p.commercial_partner_id
             """,
             start=window_start,
@@ -451,8 +468,28 @@ class ResPartner(models.Model):
             for row in rows
             if before.get(row[0]) != (row[1], row[2], row[3])
         ]
-        self.env["credit.score.history"].sudo().create(history)
+        self._credit_insert_history(history)
         return self.browse(ids)
+
+    @api.model
+    def _credit_insert_history(self, history):
+        """Insert score history rows in one statement (thousands at a time on a full
+        rescore; the ORM's create would spend most of the run on defaults)."""
+        if not history:
+            return
+        columns = ("partner_id", "company_id", "date", "score", "band", "profile")
+        self.env["credit.score.history"].flush_model()
+        execute_values(
+            self.env.cr._obj,
+            f"INSERT INTO credit_score_history ({', '.join(columns)}, create_uid, write_uid,"  # noqa: S608
+            " create_date, write_date) VALUES %s",
+            [tuple(row[c] for c in columns) for row in history],
+            template="(%s, %s, %s, %s, %s, %s, {uid}, {uid}, NOW() AT TIME ZONE 'UTC',"
+            " NOW() AT TIME ZONE 'UTC')".format(uid=int(self.env.uid)),
+            page_size=1000,
+        )
+        self.env["credit.score.history"].invalidate_model()
+        self.invalidate_model(["credit_score_history_ids"])
 
     @api.model
     def _cron_credit_update_scores(self):

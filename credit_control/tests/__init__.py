@@ -2,3 +2,4 @@ from . import test_foundation
 from . import test_credit_score
 from . import test_credit_hold
 from . import test_credit_reports
+from . import test_credit_views

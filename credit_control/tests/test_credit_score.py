@@ -109,7 +109,8 @@ class TestCreditScore(CreditControlCommon):
         self._credit_history(habitual, [(1000.0, self.due + i * month, 25) for i in range(5)])
         self._credit_history(
             defaulting,
-            [(1000.0, self.due + i * month, 45) for i in range(3)] + [(3000.0, self.due, None)],
+            [(1000.0, self.due + i * month, 45) for i in range(2)]
+            + [(3000.0, self.due, None), (2000.0, self.due, None)],
         )
         customers = reliable | sometimes | habitual | defaulting
         customers.credit_update_scores()

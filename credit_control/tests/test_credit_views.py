@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+from odoo.tests import Form
+from odoo.tests import tagged
+
+from .common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditScreens(CreditControlCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._credit_customer("Screen Customer", vat="IT00000000101")
+        due = cls.today - timedelta(days=100)
+        cls._credit_history(cls.customer, [(1000.0, due, 0), (1000.0, due, 40)])
+        cls.customer.credit_update_scores()
+
+    def test_partner_form_shows_credit_tab(self):
+        form = Form(self.customer)
+        self.assertEqual(form.credit_band, self.customer.credit_band)
+        self.assertEqual(form.credit_avg_days_late, 20.0)
+        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
+        self.assertIn('name="credit_control"', arch)
+        self.assertIn("action_credit_refresh_now", arch)
+
+    def test_watchlist_groups_customers_by_band_with_exposure(self):
+        action = self.env.ref("credit_control.action_credit_watchlist")
+        views = self.env["res.partner"].get_views([(action.view_ids[0].view_id.id, "list")])
+        self.assertIn("credit_exposure", views["views"]["list"]["arch"])
+        groups = self.env["res.partner"].read_group(
+            [("credit_band", "!=", False)], ["credit_exposure:sum"], ["credit_band"]
+        )
+        self.assertIn(self.customer.credit_band, [g["credit_band"] for g in groups])
+
+    def test_search_filters_and_group_by(self):
+        arch = self.env["res.partner"].get_view(view_type="search")["arch"]
+        for name in ("credit_band_risky", "credit_on_hold", "group_credit_band", "group_credit_profile"):
+            self.assertIn(name, arch)
+
+    def test_score_history_graph(self):
+        action = self.env.ref("credit_control.action_credit_score_history_partner")
+        self.assertTrue(action.view_mode.startswith("graph"))
+        data = self.env["credit.score.history"].read_group(
+            [("partner_id", "=", self.customer.id)], ["score:avg"], ["date:month"]
+        )
+        self.assertEqual(data[0]["score"], self.customer.credit_score)
+
+    def test_credit_profile_pdf_content(self):
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "credit_control.report_credit_profile", self.customer.ids
+        )
+        html = html.decode()
+        self.assertIn("Customer Credit Profile", html)
+        self.assertIn("Screen Customer", html)
+        self.assertIn("pays on average 20.0 days after the due date", html)
+        self.assertIn("No business report", html)
+
+    def test_settings_and_provider_forms_open(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.credit_hold_mode = "warn"
+        settings.credit_window_months = 12
+        settings.save().execute()
+        self.assertEqual(self.env.company.credit_hold_mode, "warn")
+        self.assertEqual(self.env.company.credit_window_months, 12)
+        provider = Form(self.env["credit.report.provider"])
+        provider.name = "Cerved file"
+        provider.scale = "risk_10"
+        self.assertEqual(provider.save().kind, "file")
