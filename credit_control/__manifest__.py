@@ -28,5 +28,6 @@
     ],
     "demo": [
         "demo/credit_control_demo.xml",
+        "demo/credit_score_demo.xml",
     ],
 }

@@ -11,7 +11,9 @@ raw bytes. Failures raise :class:`ProviderError` with a plain message and a ``ki
 injectable for tests):
 
 >>> clock = [0.0]
->>> limiter = RateLimiter(60, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+>>> def fake_sleep(seconds):
+...     clock[0] += seconds
+>>> limiter = RateLimiter(60, clock=lambda: clock[0], sleep=fake_sleep)
 >>> for _ in range(3):
 ...     limiter.wait()
 >>> clock[0]
@@ -83,7 +85,7 @@ def _retry_after(headers, default):
 
 def _call(url, headers, timeout):
     request = urllib.request.Request(url, headers=headers, method="GET")
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read(MAX_RESPONSE_BYTES + 1)
     if len(body) > MAX_RESPONSE_BYTES:
         raise ProviderError("the answer is larger than 5 MB", "malformed")

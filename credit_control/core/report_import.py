@@ -75,7 +75,11 @@ def decode(content):
     try:
         return content.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        pass
+        return _decode_legacy(content)
+
+
+def _decode_legacy(content):
+    """Windows-1252, what spreadsheets save as "CSV" on Italian Windows machines."""
     try:
         return content.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:

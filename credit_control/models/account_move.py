@@ -1,5 +1,4 @@
 from odoo import Command
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -34,12 +33,7 @@ class AccountMove(models.Model):
         """Domain on ``account.move.line`` for receivable lines of collectible invoices."""
         return [("move_id.credit_collectible", "=", True)]
 
-
-class AccountMoveCreditHold(models.Model):
-    """Credit hold on posting customer invoices, returned payments, first-invoice refresh."""
-
-    _inherit = "account.move"
-
+    # Credit hold on posting customer invoices, returned payments, first-invoice refresh
     credit_returned_date = fields.Date(
         string="Returned On",
         copy=False,
@@ -61,9 +55,11 @@ class AccountMoveCreditHold(models.Model):
         """None when posting may go on, else the confirmation/override wizard's action.
         Raises a UserError when the company blocks and the user is no credit manager."""
         moves = self.filtered(
-            lambda m: m.move_type == "out_invoice"
-            and m.state == "draft"
-            and m.company_id.credit_hold_mode != "off"
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "draft"
+                and m.company_id.credit_hold_mode != "off"
+            )
         )
         if not moves:
             return None
@@ -89,7 +85,7 @@ class AccountMoveCreditHold(models.Model):
         )
         if block and not is_manager:
             raise UserError(
-                _(
+                self.env._(
                     "This invoice cannot be posted: the customer is on credit hold.\n%(reasons)s"
                     "\nAsk a credit manager to override the hold.",
                     reasons=text,
@@ -103,7 +99,7 @@ class AccountMoveCreditHold(models.Model):
             }
         )
         return {
-            "name": _("Credit Hold"),
+            "name": self.env._("Credit Hold"),
             "type": "ir.actions.act_window",
             "res_model": "credit.hold.wizard",
             "res_id": wizard.id,
@@ -123,18 +119,17 @@ class AccountMoveCreditHold(models.Model):
             .search([("auto_refresh", "=", True), ("company_id", "in", invoices.company_id.ids)])
             .company_id
         )
-        partners = (
-            invoices.filtered(lambda m: m.company_id in auto_companies)
-            .partner_id.commercial_partner_id.filtered(
-                lambda p: not p.credit_latest_report_id and not p.credit_report_requested
-            )
+        partners = invoices.filtered(
+            lambda m: m.company_id in auto_companies
+        ).partner_id.commercial_partner_id.filtered(
+            lambda p: not p.credit_latest_report_id and not p.credit_report_requested
         )
         if partners:
             partners.sudo().credit_report_requested = True
 
     def button_draft(self):
         # unmatching payments because an invoice goes back to draft is no returned payment
-        return super(AccountMoveCreditHold, self.with_context(credit_no_return=True)).button_draft()
+        return super(AccountMove, self.with_context(credit_no_return=True)).button_draft()
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         # reversing an invoice unmatches its payments: that is no returned payment either

@@ -1,3 +1,5 @@
+import contextlib
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -69,10 +71,8 @@ class CreditBusinessReport(models.Model):
         }
         report_date = cleaned.get("report_date")
         if report_date:
-            try:
+            with contextlib.suppress(ValueError):  # an unreadable date: today's
                 values["report_date"] = fields.Date.to_date(report_date[:10])
-            except ValueError:
-                pass
         return values
 
     @api.model

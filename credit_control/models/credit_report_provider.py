@@ -3,7 +3,6 @@ import logging
 import threading
 from datetime import timedelta
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -81,7 +80,11 @@ class CreditReportProvider(models.Model):
     report_count = fields.Integer(compute="_compute_report_count")
 
     _sql_constraints = [
-        ("timeout_positive", "CHECK(timeout > 0 AND timeout <= 120)", "The timeout must be 0-120 s."),
+        (
+            "timeout_positive",
+            "CHECK(timeout > 0 AND timeout <= 120)",
+            "The timeout must be 0-120 s.",
+        ),
         ("rate_limit_positive", "CHECK(rate_limit >= 0)", "The rate limit cannot be negative."),
     ]
 
@@ -100,7 +103,7 @@ class CreditReportProvider(models.Model):
             template = provider.url_template or ""
             if not template.startswith(("https://", "http://")) or "{vat}" not in template:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Provider %(name)s: the URL template must start with https:// and "
                         "contain {vat}.",
                         name=provider.name,
@@ -132,16 +135,24 @@ class CreditReportProvider(models.Model):
         message (the previous good report stays the partner's latest)."""
         self.ensure_one()
         if self.kind != "http":
-            raise UserError(_("Provider %s is a file import: import a file instead.", self.name))
+            raise UserError(
+                self.env._("Provider %s is a file import: import a file instead.", self.name)
+            )
         secret = self.sudo().auth_secret
         headers = {self.auth_header_name: secret} if self.auth_header_name and secret else {}
         limiter = report_http.RateLimiter(self.rate_limit)
         values_list = []
         for partner in partners.commercial_partner_id:
-            values = {"partner_id": partner.id, "provider_id": self.id, "company_id": self.company_id.id}
+            values = {
+                "partner_id": partner.id,
+                "provider_id": self.id,
+                "company_id": self.company_id.id,
+            }
             vat = (partner.vat or "").replace(" ", "")
             if not vat:
-                values.update(state="error", error_message=_("The customer has no VAT number."))
+                values.update(
+                    state="error", error_message=self.env._("The customer has no VAT number.")
+                )
                 values_list.append(values)
                 continue
             try:
@@ -161,7 +172,7 @@ class CreditReportProvider(models.Model):
             except ValueError as error:
                 values.update(
                     state="error",
-                    error_message=_("The bureau's answer is not usable: %s", error),
+                    error_message=self.env._("The bureau's answer is not usable: %s", error),
                 )
             values_list.append(values)
         return self.env["credit.business.report"]._credit_create_reports(values_list)
@@ -196,14 +207,19 @@ class CreditReportProvider(models.Model):
                 records_path=self.records_path,
             )
         except report_import.ImportFileError as error:
-            raise UserError(_("The file cannot be imported: %s", error)) from None
+            raise UserError(self.env._("The file cannot be imported: %s", error)) from None
         partners_by_vat = self._credit_partners_by_vat([row.values["vat"] for row in rows])
         values_list = []
         for row in rows:
             partner = partners_by_vat.get(row.values["vat"])
             if not partner:
                 errors.append(
-                    (row.line, _("no customer has the VAT number or fiscal code %s", row.values["vat"]))
+                    (
+                        row.line,
+                        self.env._(
+                            "no customer has the VAT number or fiscal code %s", row.values["vat"]
+                        ),
+                    )
                 )
                 continue
             values = self.env["credit.business.report"]._credit_values_from_cleaned(
@@ -232,11 +248,7 @@ class CreditReportProvider(models.Model):
         if has_fiscal_code:
             domain = ["|", ("l10n_it_codice_fiscale", "in", list(keys)), *domain]
         partners = self.env["res.partner"].search(
-            domain
-            + [
-                ("parent_id", "=", False),
-                ("company_id", "in", [False, self.company_id.id]),
-            ]
+            [*domain, ("parent_id", "=", False), ("company_id", "in", [False, self.company_id.id])]
         )
         found = {}
         for partner in partners:
@@ -262,18 +274,32 @@ class CreditReportProvider(models.Model):
         def older_than(days):
             return ("credit_latest_report_id.report_date", "<", today - timedelta(days=days))
 
-        risky = ["|", ("credit_band", "in", ["D", "E"]),
-                 ("credit_exposure", ">", company.credit_refresh_large_exposure)]
+        risky = [
+            "|",
+            ("credit_band", "in", ["D", "E"]),
+            ("credit_exposure", ">", company.credit_refresh_large_exposure),
+        ]
         domain = [
             ("vat", "!=", False),
             ("parent_id", "=", False),
             ("company_id", "in", [False, company.id]),
-            "|", "|", "|", "|",
+            "|",
+            "|",
+            "|",
+            "|",
             ("credit_report_requested", "=", True),
-            "&", ("credit_latest_report_id", "=", False), ("credit_exposure", ">", 0),
-            "&", *risky, older_than(company.credit_refresh_days_risky),
-            "&", ("credit_band", "=", "C"), older_than(company.credit_refresh_days_medium),
-            "&", ("credit_band", "in", ["A", "B", False]), older_than(company.credit_refresh_days_safe),
+            "&",
+            ("credit_latest_report_id", "=", False),
+            ("credit_exposure", ">", 0),
+            "&",
+            *risky,
+            older_than(company.credit_refresh_days_risky),
+            "&",
+            ("credit_band", "=", "C"),
+            older_than(company.credit_refresh_days_medium),
+            "&",
+            ("credit_band", "in", ["A", "B", False]),
+            older_than(company.credit_refresh_days_safe),
         ]
         partners = self.env["res.partner"].search(domain, order="credit_report_requested desc, id")
         recent_errors = self.env["credit.business.report"].search(
@@ -303,5 +329,5 @@ class CreditReportProvider(models.Model):
                 remaining -= len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 if commit and not getattr(threading.current_thread(), "testing", False):
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return done

@@ -11,12 +11,7 @@ class ResCompany(models.Model):
         "e-invoices, broken payment plans) when a customer has none of its own.",
     )
 
-
-class ResCompanyCreditScore(models.Model):
-    """Settings of the credit score, the report refresh and the credit hold."""
-
-    _inherit = "res.company"
-
+    # Credit score, report refresh and credit hold settings
     credit_weight_days_late = fields.Integer(string="Weight: Days Late", default=30)
     credit_weight_share_late = fields.Integer(string="Weight: Share Paid Late", default=15)
     credit_weight_overdue = fields.Integer(string="Weight: Overdue Items", default=20)
@@ -40,13 +35,9 @@ class ResCompanyCreditScore(models.Model):
         string="Hold When Overdue For (Days)",
         help="Also hold a customer with an item overdue for more than these days (0: never).",
     )
-    credit_refresh_days_safe = fields.Integer(
-        string="Refresh Bands A-B Every (Days)", default=180
-    )
+    credit_refresh_days_safe = fields.Integer(string="Refresh Bands A-B Every (Days)", default=180)
     credit_refresh_days_medium = fields.Integer(string="Refresh Band C Every (Days)", default=90)
-    credit_refresh_days_risky = fields.Integer(
-        string="Refresh Bands D-E Every (Days)", default=30
-    )
+    credit_refresh_days_risky = fields.Integer(string="Refresh Bands D-E Every (Days)", default=30)
     credit_refresh_large_exposure = fields.Monetary(
         string="Large Exposure",
         currency_field="currency_id",

@@ -10,10 +10,6 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
-
-class ResConfigSettingsCreditScore(models.TransientModel):
-    _inherit = "res.config.settings"
-
     credit_weight_days_late = fields.Integer(
         related="company_id.credit_weight_days_late", readonly=False
     )
@@ -26,12 +22,8 @@ class ResConfigSettingsCreditScore(models.TransientModel):
     credit_weight_returned = fields.Integer(
         related="company_id.credit_weight_returned", readonly=False
     )
-    credit_weight_report = fields.Integer(
-        related="company_id.credit_weight_report", readonly=False
-    )
-    credit_window_months = fields.Integer(
-        related="company_id.credit_window_months", readonly=False
-    )
+    credit_weight_report = fields.Integer(related="company_id.credit_weight_report", readonly=False)
+    credit_window_months = fields.Integer(related="company_id.credit_window_months", readonly=False)
     credit_hold_mode = fields.Selection(related="company_id.credit_hold_mode", readonly=False)
     credit_hold_overdue_days = fields.Integer(
         related="company_id.credit_hold_overdue_days", readonly=False

@@ -1,9 +1,10 @@
 import json
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
-from odoo import _
+from odoo import Command
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -51,7 +52,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     credit_score = fields.Integer(
-        string="Credit Score",
         readonly=True,
         copy=False,
         aggregator="avg",
@@ -60,7 +60,6 @@ class ResPartner(models.Model):
     )
     credit_band = fields.Selection(
         selection=BAND_SELECTION,
-        string="Credit Band",
         readonly=True,
         copy=False,
         index=True,
@@ -74,7 +73,6 @@ class ResPartner(models.Model):
         index=True,
     )
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         copy=False,
         tracking=True,
         help="Set by a credit manager: posting an invoice for this customer warns or is "
@@ -92,9 +90,7 @@ class ResPartner(models.Model):
     )
     credit_worst_delay = fields.Integer(string="Worst Delay (Days)", readonly=True, copy=False)
     credit_settled_count = fields.Integer(string="Invoices Settled", readonly=True, copy=False)
-    credit_returned_count = fields.Integer(
-        string="Returned Payments", readonly=True, copy=False
-    )
+    credit_returned_count = fields.Integer(string="Returned Payments", readonly=True, copy=False)
     credit_score_currency_id = fields.Many2one(
         comodel_name="res.currency", compute="_compute_credit_score_currency_id"
     )
@@ -169,55 +165,61 @@ class ResPartner(models.Model):
         for code, values, points in data:
             sentence = self._credit_factor_sentence(code, values)
             if points < 0:
-                effect = _("took away %(points)s points", points=abs(points))
+                effect = self.env._("took away %(points)s points", points=abs(points))
             elif points > 0:
-                effect = _("added %(points)s points", points=points)
+                effect = self.env._("added %(points)s points", points=points)
             else:
-                effect = _("no effect")
+                effect = self.env._("no effect")
             lines.append(f"- {sentence}: {effect}")
         return lines
 
     def _credit_factor_sentence(self, code, values):
-        status = dict(self.env["credit.business.report"]._fields["legal_status"]._description_selection(self.env))
+        status = dict(
+            self.env["credit.business.report"]
+            ._fields["legal_status"]
+            ._description_selection(self.env)
+        )
         currency = self.env.company.currency_id
         if code == "days_late":
-            return _("pays on average %(days)s days after the due date", **values)
+            return self.env._("pays on average %(days)s days after the due date", **values)
         if code == "share_late":
-            return _(
+            return self.env._(
                 "%(share)s%% of invoices paid late, %(share_30)s%% more than 30 days late",
                 **values,
             )
         if code == "overdue":
             if not values.get("overdue"):
-                return _("no overdue items")
-            return _(
+                return self.env._("no overdue items")
+            return self.env._(
                 "%(amount)s overdue, the oldest %(days)s days past its due date",
                 amount=format_amount(self.env, values["overdue"], currency),
                 days=values["days"],
             )
         if code == "returned":
-            return _("%(count)s returned payment(s)", **values)
+            return self.env._("%(count)s returned payment(s)", **values)
         if code == "report":
-            return _(
+            return self.env._(
                 "business report: score %(score)s of 100, %(status)s, %(events)s negative event(s)",
                 score=values.get("score"),
                 status=status.get(values.get("status"), values.get("status")),
                 events=values.get("events"),
             )
         if code == "no_report":
-            return _("no business report: scored on payment behaviour alone")
+            return self.env._("no business report: scored on payment behaviour alone")
         if code == "trend":
             if values["days"] > 0:
-                return _("paying %(days)s days later than the year before", **values)
-            return _("paying %(days)s days earlier than the year before", days=-values["days"])
-        return _("no payment history and no business report: neutral score")
+                return self.env._("paying %(days)s days later than the year before", **values)
+            return self.env._(
+                "paying %(days)s days earlier than the year before", days=-values["days"]
+            )
+        return self.env._("no payment history and no business report: neutral score")
 
     def write(self, vals):
         hold_fields = {"credit_hold", "credit_hold_reason"}
         if hold_fields & set(vals) and not self.env.su:
             if not self.env.user.has_group("credit_control.group_credit_manager"):
                 raise AccessError(
-                    _("Only a credit manager may put a customer on hold or release it.")
+                    self.env._("Only a credit manager may put a customer on hold or release it.")
                 )
             if set(vals) <= hold_fields:
                 # a credit manager holds customers without the right to edit contacts
@@ -340,9 +342,14 @@ class ResPartner(models.Model):
             partners=partner_ids or [],
         )
         lines = defaultdict(list)
-        for partner_id, due, amount, residual, settle_dates, settle_amounts in self.env.execute_query(
-            query
-        ):
+        for (
+            partner_id,
+            due,
+            amount,
+            residual,
+            settle_dates,
+            settle_amounts,
+        ) in self.env.execute_query(query):
             settlements = [
                 behaviour.Settlement(day, amount)
                 for day, amount in zip(settle_dates, settle_amounts, strict=True)
@@ -448,7 +455,7 @@ class ResPartner(models.Model):
         template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in SCORE_COLUMNS) + ")"
         execute_values(
             self.env.cr._obj,
-            f"UPDATE res_partner SET {columns}, write_date = NOW() AT TIME ZONE 'UTC',"  # noqa: S608
+            f"UPDATE res_partner SET {columns}, write_date = NOW() AT TIME ZONE 'UTC',"
             f" write_uid = {int(self.env.uid)} FROM (VALUES %s) AS v(id, {names})"
             " WHERE res_partner.id = v.id",
             rows,
@@ -481,7 +488,7 @@ class ResPartner(models.Model):
         self.env["credit.score.history"].flush_model()
         execute_values(
             self.env.cr._obj,
-            f"INSERT INTO credit_score_history ({', '.join(columns)}, create_uid, write_uid,"  # noqa: S608
+            f"INSERT INTO credit_score_history ({', '.join(columns)}, create_uid, write_uid,"
             " create_date, write_date) VALUES %s",
             [tuple(row[c] for c in columns) for row in history],
             template="(%s, %s, %s, %s, %s, %s, {uid}, {uid}, NOW() AT TIME ZONE 'UTC',"
@@ -493,7 +500,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_credit_update_scores(self):
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             self.with_company(company).with_context(
                 allowed_company_ids=company.ids
             ).credit_update_scores()
@@ -525,7 +532,7 @@ class ResPartner(models.Model):
         if not providers:
             partners.credit_update_scores()
             raise UserError(
-                _(
+                self.env._(
                     "The score was recomputed from the ledger, but no HTTPS report provider "
                     "is set up for %(company)s: import the bureau's file instead.",
                     company=self.env.company.name,
@@ -535,9 +542,11 @@ class ResPartner(models.Model):
         partners.credit_update_scores()
         errors = reports.filtered(lambda r: r.state == "error")
         message = (
-            _("Report refresh failed: %s The previous report is kept.", errors[0].error_message)
+            self.env._(
+                "Report refresh failed: %s The previous report is kept.", errors[0].error_message
+            )
             if errors
-            else _("New business report received; the score is up to date.")
+            else self.env._("New business report received; the score is up to date.")
         )
         return {
             "type": "ir.actions.client",
@@ -554,7 +563,7 @@ class ResPartner(models.Model):
     def action_credit_approve_limit(self):
         """A credit manager makes the recommended limit the customer's credit limit."""
         if not self.env.user.has_group("credit_control.group_credit_manager"):
-            raise AccessError(_("Only a credit manager may approve a credit limit."))
+            raise AccessError(self.env._("Only a credit manager may approve a credit limit."))
         self.check_access("read")
         currency = self.env.company.currency_id
         for partner in self.sudo():
@@ -562,12 +571,12 @@ class ResPartner(models.Model):
             partner.credit_limit = partner.credit_recommended_limit
             partner.message_post(
                 author_id=self.env.user.partner_id.id,
-                body=_(
+                body=self.env._(
                     "Credit limit approved by %(user)s: %(new)s (was %(old)s).",
                     user=self.env.user.name,
                     new=format_amount(self.env, partner.credit_limit, currency),
                     old=format_amount(self.env, old, currency),
-                )
+                ),
             )
         return True
 
@@ -603,13 +612,19 @@ class ResPartner(models.Model):
         reasons = []
         if partner.credit_hold:
             reasons.append(
-                _("%(name)s is on credit hold: %(reason)s", name=partner.name,
-                  reason=partner.credit_hold_reason or _("no reason given"))
+                self.env._(
+                    "%(name)s is on credit hold: %(reason)s",
+                    name=partner.name,
+                    reason=partner.credit_hold_reason or self.env._("no reason given"),
+                )
             )
         if partner.credit_band == "E":
             reasons.append(
-                _("%(name)s is in credit band E (score %(score)s).", name=partner.name,
-                  score=partner.credit_score)
+                self.env._(
+                    "%(name)s is in credit band E (score %(score)s).",
+                    name=partner.name,
+                    score=partner.credit_score,
+                )
             )
         limit = partner.with_company(company).credit_limit
         if (
@@ -617,7 +632,7 @@ class ResPartner(models.Model):
             and currency.compare_amounts(exposure + new_amount, limit) > 0
         ):
             reasons.append(
-                _(
+                self.env._(
                     "Exposure %(exposure)s plus this invoice %(amount)s is %(total)s, over "
                     "the credit limit of %(limit)s.",
                     exposure=format_amount(self.env, exposure, currency),
@@ -629,10 +644,58 @@ class ResPartner(models.Model):
         threshold = company.credit_hold_overdue_days
         if threshold and overdue_days > threshold:
             reasons.append(
-                _(
+                self.env._(
                     "An item is overdue by %(days)s days, more than the %(threshold)s allowed.",
                     days=overdue_days,
                     threshold=threshold,
                 )
             )
         return reasons
+
+    # Demo --------------------------------------------------------------------------
+
+    @api.model
+    def _credit_demo_histories(self, histories):
+        """Demo data: for each ``(partner xml id, [(amount, days ago due, days late or
+        None, returned)])`` post invoices due that many days ago and pay them that late
+        (None: unpaid; returned: the payment comes back), then score everyone."""
+        today = fields.Date.context_today(self)
+        partners = self.browse()
+        for xml_id, items in histories:
+            partner = self.env.ref(xml_id)
+            partners |= partner
+            for amount, due_days_ago, days_late, returned in items:
+                due = today - timedelta(days=due_days_ago)
+                invoice = self.env["account.move"].create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Consulting",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [],
+                                }
+                            )
+                        ],
+                    }
+                )
+                invoice.with_context(credit_hold_checked=True).action_post()
+                if days_late is None:
+                    continue
+                payments = (
+                    self.env["account.payment.register"]
+                    .with_context(active_model="account.move", active_ids=invoice.ids)
+                    .create({"payment_date": min(today, due + timedelta(days=days_late))})
+                    ._create_payments()
+                )
+                if returned:
+                    payments.move_id._reverse_moves(
+                        [{"date": min(today, due + timedelta(days=days_late + 5))}], cancel=True
+                    )
+        partners.credit_update_scores()
+        return True

@@ -36,7 +36,9 @@ class TestCreditHold(CreditControlCommon):
         )
         cls.customer = cls._credit_customer("Over Limit Ltd")
         cls.customer.with_company(company).credit_limit = 1500.0
-        cls._credit_invoice(cls.customer, 1000.0, cls.today, due_date=cls.today + timedelta(days=30))
+        cls._credit_invoice(
+            cls.customer, 1000.0, cls.today, due_date=cls.today + timedelta(days=30)
+        )
 
     def _draft(self, amount=800.0, user=None):
         move = self._credit_invoice(self.customer, amount, self.today, post=False)
@@ -87,13 +89,20 @@ class TestCreditHold(CreditControlCommon):
         wizard.override_reason = "Bank guarantee received"
         wizard.action_confirm()
         self.assertEqual(move.state, "posted")
-        self.assertIn("overridden by Credit Manager: Bank guarantee received", move.message_ids[0].body)
+        self.assertIn(
+            "overridden by Credit Manager: Bank guarantee received", move.message_ids[0].body
+        )
 
     def test_clerk_cannot_use_a_block_wizard(self):
         self.env.company.credit_hold_mode = "block"
         move = self._draft()
         wizard = self.env["credit.hold.wizard"].create(
-            {"move_ids": [Command.set(move.ids)], "mode": "block", "reasons": "x", "override_reason": "y"}
+            {
+                "move_ids": [Command.set(move.ids)],
+                "mode": "block",
+                "reasons": "x",
+                "override_reason": "y",
+            }
         )
         with self.assertRaises(AccessError):
             wizard.with_user(self.clerk).action_confirm()
@@ -105,7 +114,9 @@ class TestCreditHold(CreditControlCommon):
         move = self._credit_invoice(small, 10.0, self.today, post=False).with_user(self.clerk)
         with self.assertRaisesRegex(UserError, "band E"):
             move.action_post()
-        small.write({"credit_band": "B", "credit_hold": True, "credit_hold_reason": "Legal dispute"})
+        small.write(
+            {"credit_band": "B", "credit_hold": True, "credit_hold_reason": "Legal dispute"}
+        )
         with self.assertRaisesRegex(UserError, "Legal dispute"):
             move.action_post()
 
@@ -113,8 +124,9 @@ class TestCreditHold(CreditControlCommon):
         self.env.company.credit_hold_mode = "block"
         self.env.company.credit_hold_overdue_days = 60
         late = self._credit_customer("Old Debt")
-        self._credit_invoice(late, 100.0, self.today - timedelta(days=120),
-                             due_date=self.today - timedelta(days=90))
+        self._credit_invoice(
+            late, 100.0, self.today - timedelta(days=120), due_date=self.today - timedelta(days=90)
+        )
         move = self._credit_invoice(late, 10.0, self.today, post=False).with_user(self.clerk)
         with self.assertRaisesRegex(UserError, "overdue by 90 days"):
             move.action_post()
@@ -127,8 +139,12 @@ class TestCreditHold(CreditControlCommon):
 
     def test_first_invoice_requests_a_report(self):
         self.env["credit.report.provider"].create(
-            {"name": "Bureau", "kind": "http", "auto_refresh": True,
-             "url_template": "https://bureau.example/{vat}"}
+            {
+                "name": "Bureau",
+                "kind": "http",
+                "auto_refresh": True,
+                "url_template": "https://bureau.example/{vat}",
+            }
         )
         newcomer = self._credit_customer("Newcomer", vat="IT00000010215")
         self._credit_invoice(newcomer, 100.0, self.today)

@@ -40,8 +40,12 @@ class TestCreditScore(CreditControlCommon):
 
     def test_open_and_overdue_exposure(self):
         customer = self._credit_customer("Owes Money")
-        self._credit_invoice(customer, 700.0, self.today - timedelta(days=100),
-                             due_date=self.today - timedelta(days=70))
+        self._credit_invoice(
+            customer,
+            700.0,
+            self.today - timedelta(days=100),
+            due_date=self.today - timedelta(days=70),
+        )
         self._credit_invoice(customer, 300.0, self.today, due_date=self.today + timedelta(days=30))
         customer.credit_update_scores()
         self.assertEqual(customer.credit_exposure, 1000.0)
@@ -51,7 +55,9 @@ class TestCreditScore(CreditControlCommon):
 
     def test_returned_payment_counts_and_reopens(self):
         customer = self._credit_customer("Bounced")
-        invoice = self._credit_invoice(customer, 500.0, self.due - timedelta(days=30), due_date=self.due)
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
         payment = self._credit_pay(invoice, self.due)
         self._credit_return_payment(payment, self.due + timedelta(days=5))
         self.assertTrue(payment.move_id.credit_returned_date)
@@ -62,14 +68,18 @@ class TestCreditScore(CreditControlCommon):
 
     def test_invoice_reset_to_draft_is_no_returned_payment(self):
         customer = self._credit_customer("Corrected")
-        invoice = self._credit_invoice(customer, 500.0, self.due - timedelta(days=30), due_date=self.due)
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
         payment = self._credit_pay(invoice, self.due)
         invoice.button_draft()
         self.assertFalse(payment.move_id.credit_returned_date)
 
     def test_credit_note_is_not_a_late_payment(self):
         customer = self._credit_customer("Refunded")
-        invoice = self._credit_invoice(customer, 500.0, self.due - timedelta(days=30), due_date=self.due)
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
         invoice._reverse_moves([{"date": self.due + timedelta(days=90)}], cancel=True)
         customer.credit_update_scores()
         self.assertEqual(customer.credit_avg_days_late, 0.0)
@@ -78,7 +88,9 @@ class TestCreditScore(CreditControlCommon):
 
     def test_uncollectible_invoice_is_left_out(self):
         customer = self._credit_customer("Rejected E-invoice")
-        invoice = self._credit_invoice(customer, 900.0, self.due - timedelta(days=30), due_date=self.due)
+        invoice = self._credit_invoice(
+            customer, 900.0, self.due - timedelta(days=30), due_date=self.due
+        )
         invoice.flush_recordset()
         self.env.cr.execute(
             "UPDATE account_move SET credit_collectible = FALSE WHERE id = %s", [invoice.id]
@@ -153,11 +165,12 @@ class TestCreditScore(CreditControlCommon):
 
     def test_recommended_limit_approved_by_manager(self):
         customer = self._credit_customer("Limit")
-        self._credit_history(customer, [(3000.0, self.due + timedelta(days=30 * i), 0) for i in range(6)])
+        self._credit_history(
+            customer, [(3000.0, self.due + timedelta(days=30 * i), 0) for i in range(6)]
+        )
         customer.credit_update_scores()
         self.assertEqual(customer.credit_band, "A")
         self.assertGreater(customer.credit_recommended_limit, 0)
         customer.action_credit_approve_limit()
         self.assertEqual(customer.credit_limit, customer.credit_recommended_limit)
         self.assertIn("Credit limit approved", customer.message_ids[0].body)
-

@@ -35,7 +35,12 @@ class TestCreditScreens(CreditControlCommon):
 
     def test_search_filters_and_group_by(self):
         arch = self.env["res.partner"].get_view(view_type="search")["arch"]
-        for name in ("credit_band_risky", "credit_on_hold", "group_credit_band", "group_credit_profile"):
+        for name in (
+            "credit_band_risky",
+            "credit_on_hold",
+            "group_credit_band",
+            "group_credit_profile",
+        ):
             self.assertIn(name, arch)
 
     def test_score_history_graph(self):

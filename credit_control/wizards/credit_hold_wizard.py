@@ -1,6 +1,5 @@
 from markupsafe import Markup
 
-from odoo import _
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
@@ -25,16 +24,16 @@ class CreditHoldWizard(models.TransientModel):
         self.ensure_one()
         if self.mode == "block":
             if not self.env.user.has_group("credit_control.group_credit_manager"):
-                raise AccessError(_("Only a credit manager may override a credit hold."))
+                raise AccessError(self.env._("Only a credit manager may override a credit hold."))
             if not (self.override_reason or "").strip():
-                raise UserError(_("Give the reason for overriding the credit hold."))
-            body = _(
+                raise UserError(self.env._("Give the reason for overriding the credit hold."))
+            body = self.env._(
                 "Credit hold overridden by %(user)s: %(reason)s",
                 user=self.env.user.name,
                 reason=self.override_reason,
             )
         else:
-            body = _("Credit warning accepted by %(user)s.", user=self.env.user.name)
+            body = self.env._("Credit warning accepted by %(user)s.", user=self.env.user.name)
         details = Markup("<br/>").join(self.reasons.splitlines())
         message = Markup("%s<br/>%s") % (body, details)
         result = self.move_ids.with_context(credit_hold_checked=True).action_post()

@@ -1,6 +1,5 @@
 import base64
 
-from odoo import _
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
@@ -31,7 +30,7 @@ class CreditReportImportWizard(models.TransientModel):
     def action_import(self):
         self.ensure_one()
         if not self.file:
-            raise UserError(_("Choose a file to import."))
+            raise UserError(self.env._("Choose a file to import."))
         content = base64.b64decode(self.file)
         reports, errors = self.provider_id._credit_import_file(content, self.filename or "")
         self.write(
@@ -40,7 +39,7 @@ class CreditReportImportWizard(models.TransientModel):
                 "imported_count": len(reports),
                 "error_count": len(errors),
                 "error_report": "\n".join(
-                    _("Row %(row)s: %(message)s", row=row, message=message)
+                    self.env._("Row %(row)s: %(message)s", row=row, message=message)
                     for row, message in errors
                 ),
                 "report_ids": [fields.Command.set(reports.ids)],

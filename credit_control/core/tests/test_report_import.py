@@ -10,14 +10,14 @@ MAPPING = {"vat": "VAT", "score": "Score", "recommended_limit": "Limit"}
 
 def test_good_and_bad_rows_are_reported_separately():
     data = (
-        "VAT,Score,Limit\n"
-        "IT01,55,10000\n"
-        ",60,100\n"
-        "IT02,n/a,100\n"
-        "IT03,101,100\n"
-        "IT04,50,lots\n"
-        "IT01,50,100\n"
-    ).encode()
+        b"VAT,Score,Limit\n"
+        b"IT01,55,10000\n"
+        b",60,100\n"
+        b"IT02,n/a,100\n"
+        b"IT03,101,100\n"
+        b"IT04,50,lots\n"
+        b"IT01,50,100\n"
+    )
     rows, errors = report_import.parse(data, "csv", MAPPING)
     assert [row.values["vat"] for row in rows] == ["IT01"]
     assert rows[0].values["recommended_limit"] == 10000.0
@@ -42,7 +42,7 @@ def test_binary_file_is_refused():
 
 
 def test_missing_columns_named():
-    with pytest.raises(ImportFileError, match="missing column.*Score"):
+    with pytest.raises(ImportFileError, match=r"missing column.*Score"):
         report_import.parse(b"VAT,Points,Limit\nIT01,3,4\n", "csv", MAPPING)
 
 
