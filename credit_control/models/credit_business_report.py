@@ -56,6 +56,16 @@ class CreditBusinessReport(models.Model):
         comodel_name="ir.attachment", string="Raw Payload", readonly=True, copy=False
     )
 
+    @api.depends("provider_id", "report_date", "score", "state")
+    def _compute_display_name(self):
+        for report in self:
+            date = fields.Date.to_string(report.report_date) if report.report_date else ""
+            if report.state == "error":
+                detail = self.env._("error")
+            else:
+                detail = self.env._("score %(score)s", score=report.score)
+            report.display_name = f"{report.provider_id.name or ''} {date} ({detail})".strip()
+
     @api.model
     def _credit_values_from_cleaned(self, cleaned, raw_score):
         """Report field values from the core's cleaned report values."""
