@@ -257,3 +257,27 @@ class TestCreditReports(CreditControlCommon):
         wizard = self._import(content, filename="reports.json", provider=provider)
         self.assertEqual(wizard.imported_count, 1)
         self.assertAlmostEqual(self.beta.credit_latest_report_id.score, 79.8)
+
+    def test_other_company_sees_no_reports(self):
+        partner, report = self._fetch("IT00000000003")
+        other = self.setup_other_company()["company"]
+        user = self.env["res.users"].create(
+            {
+                "name": "Other Company Controller",
+                "login": "credit_other_co",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+                "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        reports = self.env["credit.business.report"].with_user(user)
+        self.assertFalse(reports.search([("id", "=", report.id)]))
+        self.assertFalse(self.env["credit.report.provider"].with_user(user).search([]))
+        self.assertTrue(
+            self.env["credit.score.history"].search([("partner_id", "=", partner.id)]),
+        )
+        self.assertFalse(
+            self.env["credit.score.history"]
+            .with_user(user)
+            .search([("partner_id", "=", partner.id)])
+        )
