@@ -613,16 +613,14 @@ class ResPartner(models.Model):
         if partner.credit_hold:
             reasons.append(
                 self.env._(
-                    "%(name)s is on credit hold: %(reason)s",
-                    name=partner.name,
+                    "On credit hold: %(reason)s",
                     reason=partner.credit_hold_reason or self.env._("no reason given"),
                 )
             )
         if partner.credit_band == "E":
             reasons.append(
                 self.env._(
-                    "%(name)s is in credit band E (score %(score)s).",
-                    name=partner.name,
+                    "In credit band E (score %(score)s).",
                     score=partner.credit_score,
                 )
             )

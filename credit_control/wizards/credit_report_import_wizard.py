@@ -46,6 +46,7 @@ class CreditReportImportWizard(models.TransientModel):
             }
         )
         return {
+            "name": self.env._("Import Business Reports"),
             "type": "ir.actions.act_window",
             "res_model": self._name,
             "res_id": self.id,
