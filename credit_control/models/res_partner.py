@@ -523,6 +523,8 @@ class ResPartner(models.Model):
 
     def action_credit_refresh_now(self):
         """Ask the company's HTTPS provider for a fresh report now and rescore."""
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise AccessError(self.env._("Only credit users may ask a bureau for a report."))
         providers = self.env["credit.report.provider"].search(
             [("kind", "=", "http"), ("company_id", "=", self.env.company.id)],
             order="auto_refresh desc, sequence, id",

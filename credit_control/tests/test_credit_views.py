@@ -72,3 +72,13 @@ class TestCreditScreens(CreditControlCommon):
         provider.name = "Cerved file"
         provider.scale = "risk_10"
         self.assertEqual(provider.save().kind, "file")
+
+    def test_credit_profile_pdf_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.customer.lang = "it_IT"
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "credit_control.report_credit_profile", self.customer.ids
+        )
+        # the figures follow the customer's language: 20,0 days, not 20.0
+        self.assertIn("<span>20,0</span>", html.decode())
+        self.assertIn("Screen Customer", html.decode())
