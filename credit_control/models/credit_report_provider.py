@@ -129,7 +129,7 @@ class CreditReportProvider(models.Model):
 
     # HTTPS connector ---------------------------------------------------------------
 
-    def _credit_fetch_reports(self, partners, sleep=None):
+    def _credit_fetch_reports(self, partners, sleep=None, limiter=None):
         """Ask the bureau for a report of each partner: one report per partner, in the
         ``done`` state or, when the call failed, in the ``error`` state with the bureau's
         message (the previous good report stays the partner's latest)."""
@@ -140,7 +140,7 @@ class CreditReportProvider(models.Model):
             )
         secret = self.sudo().auth_secret
         headers = {self.auth_header_name: secret} if self.auth_header_name and secret else {}
-        limiter = report_http.RateLimiter(self.rate_limit)
+        limiter = limiter or report_http.RateLimiter(self.rate_limit)
         values_list = []
         for partner in partners.commercial_partner_id:
             values = {
@@ -322,9 +322,10 @@ class CreditReportProvider(models.Model):
         done = 0
         for provider, partners in todo:
             provider = provider.with_company(provider.company_id)
+            limiter = report_http.RateLimiter(provider.rate_limit)  # across batches
             for start in range(0, len(partners), batch_size):
                 batch = partners[start : start + batch_size]
-                provider._credit_fetch_reports(batch)
+                provider._credit_fetch_reports(batch, limiter=limiter)
                 done += len(batch)
                 remaining -= len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

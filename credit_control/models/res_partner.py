@@ -500,10 +500,13 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_credit_update_scores(self):
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            self.with_company(company).with_context(
-                allowed_company_ids=company.ids
-            ).credit_update_scores()
+        """Rescore every customer on the ledger of all companies at once: the partner's
+        score is one figure (partners are shared between companies), computed with the
+        settings of the cron user's main company."""
+        partners = self.sudo()
+        companies = partners.env["res.company"].search([("active", "=", True)])
+        main = partners.env.company if partners.env.company in companies else companies[:1]
+        partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
 
     # Reports -----------------------------------------------------------------------
 

@@ -177,9 +177,14 @@ class TestCreditReports(CreditControlCommon):
         requested.credit_report_requested = True
         failing = self._credit_customer("Failing", vat="IT00000000500")
         failing.credit_report_requested = True
-        done = self.env["credit.report.provider"]._cron_credit_refresh_reports(
-            batch_size=1, commit=False
+        cron = self.env.ref("credit_control.ir_cron_credit_refresh_reports")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        done = (
+            self.env["credit.report.provider"]
+            .with_context(ir_cron_progress_id=progress.id)
+            ._cron_credit_refresh_reports(batch_size=1, commit=False)
         )
+        self.assertEqual((progress.done, progress.remaining), (done, 0))
         self.assertGreaterEqual(done, 2)  # demo customers owing money may be due too
         self.assertEqual(requested.credit_latest_report_id.state, "done")
         self.assertFalse(requested.credit_report_requested)

@@ -149,8 +149,9 @@ class TestCreditScore(CreditControlCommon):
         self.env["res.partner"].credit_update_scores()
         self.assertEqual(len(customer.credit_score_history_ids), 1, "no change, no new row")
         self._credit_history(customer, [(1000.0, self.due, 60)])
-        customer.credit_update_scores()
+        self.env["res.partner"]._cron_credit_update_scores()
         self.assertEqual(len(customer.credit_score_history_ids), 2)
+        self.assertEqual(customer.credit_avg_days_late, 30.0)
 
     def test_weights_from_settings(self):
         customer = self._credit_customer("Weighted")
