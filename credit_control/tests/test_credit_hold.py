@@ -149,3 +149,16 @@ class TestCreditHold(CreditControlCommon):
         newcomer = self._credit_customer("Newcomer", vat="IT00000010215")
         self._credit_invoice(newcomer, 100.0, self.today)
         self.assertTrue(newcomer.credit_report_requested)
+
+    def test_posting_from_the_list_is_held_too(self):
+        self.env.company.credit_hold_mode = "block"
+        move = self._draft()
+        wizard = (
+            self.env["validate.account.move"]
+            .with_user(self.clerk)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+        )
+        with self.assertRaisesRegex(UserError, "over the credit limit"):
+            wizard.validate_move()
+        self.assertEqual(move.state, "draft")

@@ -1,2 +1,3 @@
 from . import credit_hold_wizard
 from . import credit_report_import_wizard
+from . import validate_account_move
