@@ -4,7 +4,8 @@ from collections import Counter
 
 
 def _score_everyone(env, _context):
-    """``credit_update_scores()`` on an empty recordset: every customer of the company."""
+    """``credit_update_scores()`` on an empty recordset: every customer of the company
+    (the 5,000 benchmark customers, at double the data 10,000)."""
     updated = env["res.partner"].credit_update_scores()
     return f"{len(updated):,} customers scored"
 
@@ -23,13 +24,13 @@ def _score_bench_customers(env, customers):
 
 FIGURES = [
     {
-        "name": "score and behaviour, all customers (empty recordset)",
+        "name": "score and behaviour, 5,000 customers",
         "target_seconds": 10,
         "setup": lambda env: None,
         "run": _score_everyone,
     },
     {
-        "name": "score and behaviour, 5,000 customers",
+        "name": "score and behaviour, benchmark customers as a recordset",
         "target_seconds": 10,
         "setup": _bench_customers,
         "run": _score_bench_customers,

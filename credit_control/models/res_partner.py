@@ -232,8 +232,9 @@ class ResPartner(models.Model):
     def credit_update_scores(self):
         """Recompute behaviour, score, band, profile and recommended limit of the
         commercial partners of ``self`` (empty: every customer of the current companies),
-        set-based: three grouped queries, the core's computation, one UPDATE and a
-        history row for each change. Returns the partners updated."""
+        set-based: a few grouped queries (receivable lines with their settlements,
+        returned payments, latest reports), the core's computation, one UPDATE and one
+        INSERT of a history row per changed score/band/profile. Returns the partners."""
         company = self.env.company
         companies = self.env.companies
         today = fields.Date.context_today(self)
