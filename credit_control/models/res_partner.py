@@ -236,7 +236,8 @@ class ResPartner(models.Model):
         returned payments, latest reports), the core's computation, one UPDATE and one
         INSERT of a history row per changed score/band/profile. Returns the partners."""
         company = self.env.company
-        companies = self.env.companies
+        # amounts are summed in company currency: companies of another currency are left out
+        companies = self.env.companies.filtered(lambda c: c.currency_id == company.currency_id)
         today = fields.Date.context_today(self)
         window_start = dates.add_months(today, -(company.credit_window_months or 24))
         partner_ids = self.commercial_partner_id.ids or None
