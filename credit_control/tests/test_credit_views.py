@@ -33,6 +33,19 @@ class TestCreditScreens(CreditControlCommon):
         )
         self.assertIn(self.customer.credit_band, [g["credit_band"] for g in groups])
 
+    def test_watchlist_pivot_by_band_and_profile(self):
+        action = self.env.ref("credit_control.action_credit_watchlist")
+        pivot = action.view_ids.filtered(lambda v: v.view_mode == "pivot").view_id
+        arch = self.env["res.partner"].get_views([(pivot.id, "pivot")])["views"]["pivot"]["arch"]
+        self.assertIn("credit_profile", arch)
+
+    def test_daily_score_cron(self):
+        other = self._credit_customer("Cron Customer")
+        self._credit_history(other, [(1000.0, self.today - timedelta(days=100), 10)])
+        self.env.ref("credit_control.ir_cron_credit_update_scores").method_direct_trigger()
+        self.assertEqual(other.credit_avg_days_late, 10.0)
+        self.assertTrue(other.credit_band)
+
     def test_search_filters_and_group_by(self):
         arch = self.env["res.partner"].get_view(view_type="search")["arch"]
         for name in (
