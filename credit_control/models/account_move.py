@@ -135,4 +135,10 @@ class AccountMove(models.Model):
         # reversing an invoice unmatches its payments: that is no returned payment either
         if any(move.is_invoice(include_receipts=True) for move in self):
             self = self.with_context(credit_no_return=True)
-        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        # a returned payment is dated by its reversal (the bank's return), not by today
+        for reversal in reversals:
+            origin = reversal.reversed_entry_id
+            if origin.credit_returned_date and origin.credit_returned_date != reversal.date:
+                origin.sudo().credit_returned_date = reversal.date
+        return reversals

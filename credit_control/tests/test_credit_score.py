@@ -60,7 +60,7 @@ class TestCreditScore(CreditControlCommon):
         )
         payment = self._credit_pay(invoice, self.due)
         self._credit_return_payment(payment, self.due + timedelta(days=5))
-        self.assertTrue(payment.move_id.credit_returned_date)
+        self.assertEqual(payment.move_id.credit_returned_date, self.due + timedelta(days=5))
         customer.credit_update_scores()
         self.assertEqual(customer.credit_returned_count, 1)
         self.assertEqual(customer.credit_overdue, 500.0)
