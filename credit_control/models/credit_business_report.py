@@ -91,7 +91,8 @@ class CreditBusinessReport(models.Model):
         its newest good report, and rescore the customers; all in one go."""
         payloads = [values.pop("raw_payload", None) for values in values_list]
         reports = self.create(values_list)
-        attachments = self.env["ir.attachment"].create(
+        # reports are never edited by users: the payload is attached on their behalf
+        attachments = self.env["ir.attachment"].sudo().create(
             [
                 {
                     "name": f"report-{report.id}.json",
@@ -105,7 +106,7 @@ class CreditBusinessReport(models.Model):
             ]
         )
         for attachment in attachments:
-            reports.browse(attachment.res_id).attachment_id = attachment
+            reports.sudo().browse(attachment.res_id).attachment_id = attachment
         done = reports.filtered(lambda r: r.state == "done")
         done.partner_id._credit_set_latest_report()
         if done:

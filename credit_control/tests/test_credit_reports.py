@@ -286,3 +286,29 @@ class TestCreditReports(CreditControlCommon):
             .with_user(user)
             .search([("partner_id", "=", partner.id)])
         )
+
+    def test_credit_user_imports_and_refreshes(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "Credit Controller",
+                "login": "credit_controller_x",
+                "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        content = b"VAT;Score;Rating;Limit;Status\nIT00000000001;82;A;50000;active\n"
+        wizard = (
+            self.env["credit.report.import.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "provider_id": self.file_provider.id,
+                    "file": base64.b64encode(content),
+                    "filename": "r.csv",
+                }
+            )
+        )
+        wizard.action_import()
+        self.assertEqual(wizard.imported_count, 1)
+        partner = self._credit_customer("Refreshed by a user", vat="IT00000000003")
+        partner.with_user(user).action_credit_refresh_now()
+        self.assertEqual(partner.credit_latest_report_id.state, "done")
