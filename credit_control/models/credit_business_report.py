@@ -92,18 +92,22 @@ class CreditBusinessReport(models.Model):
         payloads = [values.pop("raw_payload", None) for values in values_list]
         reports = self.create(values_list)
         # reports are never edited by users: the payload is attached on their behalf
-        attachments = self.env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": f"report-{report.id}.json",
-                    "raw": payload,
-                    "mimetype": "application/json",
-                    "res_model": self._name,
-                    "res_id": report.id,
-                }
-                for report, payload in zip(reports, payloads, strict=True)
-                if payload
-            ]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"report-{report.id}.json",
+                        "raw": payload,
+                        "mimetype": "application/json",
+                        "res_model": self._name,
+                        "res_id": report.id,
+                    }
+                    for report, payload in zip(reports, payloads, strict=True)
+                    if payload
+                ]
+            )
         )
         for attachment in attachments:
             reports.sudo().browse(attachment.res_id).attachment_id = attachment
