@@ -95,3 +95,19 @@ class TestCreditScreens(CreditControlCommon):
         # the figures follow the customer's language: 20,0 days, not 20.0
         self.assertIn("<span>20,0</span>", html.decode())
         self.assertIn("Screen Customer", html.decode())
+
+    def test_salesperson_sees_band_and_hold_only(self):
+        viewer = self.env["res.users"].create(
+            {
+                "name": "Salesperson",
+                "login": "credit_sales_x",
+                "groups_id": [(6, 0, self.env.ref("credit_control.group_credit_viewer").ids)],
+            }
+        )
+        partner = self.customer.with_user(viewer)
+        self.assertEqual(partner.credit_band, self.customer.credit_band)
+        self.assertFalse(partner.credit_hold)
+        arch = self.env["res.partner"].with_user(viewer).get_view(view_type="form")["arch"]
+        self.assertIn('name="credit_band"', arch)
+        self.assertNotIn('name="credit_avg_days_late"', arch)
+        self.assertNotIn("action_credit_refresh_now", arch)
