@@ -10,3 +10,47 @@ class ResCompany(models.Model):
         help="Default person for credit follow-up activities (calls, rejected "
         "e-invoices, broken payment plans) when a customer has none of its own.",
     )
+
+    # Credit score, report refresh and credit hold settings
+    credit_weight_days_late = fields.Integer(string="Weight: Days Late", default=30)
+    credit_weight_share_late = fields.Integer(string="Weight: Share Paid Late", default=15)
+    credit_weight_overdue = fields.Integer(string="Weight: Overdue Items", default=20)
+    credit_weight_returned = fields.Integer(string="Weight: Returned Payments", default=10)
+    credit_weight_report = fields.Integer(string="Weight: Business Report", default=25)
+    credit_window_months = fields.Integer(
+        string="Payment Behaviour Window (Months)",
+        default=24,
+        help="How many months of the ledger the payment behaviour looks at.",
+    )
+    credit_hold_mode = fields.Selection(
+        selection=[("off", "Off"), ("warn", "Warn"), ("block", "Block")],
+        string="Credit Hold",
+        default="off",
+        required=True,
+        help="What happens when a customer invoice is posted over the credit limit, for a "
+        "band-E customer or a customer on hold: nothing, a warning the user may accept, or a "
+        "block only a credit manager may override.",
+    )
+    credit_hold_overdue_days = fields.Integer(
+        string="Hold When Overdue For (Days)",
+        help="Also hold a customer with an item overdue for more than these days (0: never).",
+    )
+    credit_refresh_days_safe = fields.Integer(string="Refresh Bands A-B Every (Days)", default=180)
+    credit_refresh_days_medium = fields.Integer(string="Refresh Band C Every (Days)", default=90)
+    credit_refresh_days_risky = fields.Integer(string="Refresh Bands D-E Every (Days)", default=30)
+    credit_refresh_large_exposure = fields.Monetary(
+        string="Large Exposure",
+        currency_field="currency_id",
+        default=50000.0,
+        help="Customers owing more than this are refreshed as often as bands D-E.",
+    )
+
+    def _credit_score_weights(self):
+        self.ensure_one()
+        return {
+            "days_late": self.credit_weight_days_late,
+            "share_late": self.credit_weight_share_late,
+            "overdue": self.credit_weight_overdue,
+            "returned": self.credit_weight_returned,
+            "report": self.credit_weight_report,
+        }

@@ -9,3 +9,34 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_controller_id",
         readonly=False,
     )
+
+    credit_weight_days_late = fields.Integer(
+        related="company_id.credit_weight_days_late", readonly=False
+    )
+    credit_weight_share_late = fields.Integer(
+        related="company_id.credit_weight_share_late", readonly=False
+    )
+    credit_weight_overdue = fields.Integer(
+        related="company_id.credit_weight_overdue", readonly=False
+    )
+    credit_weight_returned = fields.Integer(
+        related="company_id.credit_weight_returned", readonly=False
+    )
+    credit_weight_report = fields.Integer(related="company_id.credit_weight_report", readonly=False)
+    credit_window_months = fields.Integer(related="company_id.credit_window_months", readonly=False)
+    credit_hold_mode = fields.Selection(related="company_id.credit_hold_mode", readonly=False)
+    credit_hold_overdue_days = fields.Integer(
+        related="company_id.credit_hold_overdue_days", readonly=False
+    )
+    credit_refresh_days_safe = fields.Integer(
+        related="company_id.credit_refresh_days_safe", readonly=False
+    )
+    credit_refresh_days_medium = fields.Integer(
+        related="company_id.credit_refresh_days_medium", readonly=False
+    )
+    credit_refresh_days_risky = fields.Integer(
+        related="company_id.credit_refresh_days_risky", readonly=False
+    )
+    credit_refresh_large_exposure = fields.Monetary(
+        related="company_id.credit_refresh_large_exposure", readonly=False
+    )

@@ -1,0 +1,215 @@
+"""Credit score 0-100, band A-E, explanation and recommended limit.
+
+Each **factor** gives a sub-score from 0 (worst) to 100 (best); the score is the
+weighted average of the factors that have data, with the company's weights:
+
+- ``days_late``: average days late; 0 days gives 100, 45 days or more gives 0 (linear);
+- ``share_late``: 100 x (1 - 0.7 x share paid late - 0.3 x share paid > 30 days late);
+- ``overdue``: 100 without overdue items, else 100 - 50 x (overdue / exposure)
+  - 50 x min(1, days of the oldest overdue item / 90);
+- ``returned``: 100 - 40 per returned payment (at least 0);
+- ``report``: the latest business report's normalised score, 0 when the company is not
+  active (liquidation, insolvency, ceased), minus 10 per negative event (at least 0).
+
+The behaviour factors need a payment history (a settled or an open item); the report
+factor needs a report: a customer without one is scored on behaviour alone. Then the
+**trend** adjusts: -5 points when paying clearly later than before, +3 when clearly
+earlier. Without any factor the score is a neutral 50.
+
+Each factor's **effect** is the points it took away from (or added to) a perfect 100:
+``weight / total weight x (sub-score - 100)``, so the effects add up to the score.
+
+**Bands**: A from 80, B from 65, C from 50, D from 35, E below.
+
+>>> from .behaviour import BehaviourFacts
+>>> good = BehaviourFacts(average_days_late=0.0, share_late=0.0, share_late_30=0.0,
+...                       settled_count=12, exposure=1000.0)
+>>> result = score(good, None, DEFAULT_WEIGHTS)
+>>> result.score, result.band
+(100, 'A')
+>>> [line.code for line in result.lines]
+['days_late', 'share_late', 'overdue', 'returned', 'no_report']
+>>> late = BehaviourFacts(average_days_late=20.0, share_late=0.6, share_late_30=0.2,
+...                       settled_count=12, exposure=5000.0, overdue=2000.0,
+...                       oldest_overdue_days=45, returned_count=1)
+>>> result = score(late, {"score": 40.0, "legal_status": "active", "negative_events": 1},
+...                DEFAULT_WEIGHTS)
+>>> result.score, result.band
+(49, 'D')
+>>> round(sum(line.points for line in result.lines), 1)
+-51.0
+>>> score(BehaviourFacts(), None, DEFAULT_WEIGHTS).score
+50
+"""
+
+from collections import namedtuple
+
+from . import money
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "ExplanationLine",
+    "ScoreResult",
+    "band",
+    "recommended_limit",
+    "score",
+]
+
+DEFAULT_WEIGHTS = {"days_late": 30, "share_late": 15, "overdue": 20, "returned": 10, "report": 25}
+BANDS = (("A", 80), ("B", 65), ("C", 50), ("D", 35), ("E", 0))
+NEUTRAL_SCORE = 50
+DAYS_LATE_ZERO = 45
+OVERDUE_DAYS_ZERO = 90
+RETURNED_PENALTY = 40
+NEGATIVE_EVENT_PENALTY = 10
+TREND_WORSENING_POINTS = -5
+TREND_IMPROVING_POINTS = 3
+ACTIVE_STATUSES = ("active", False, None, "")
+
+# code, values for the sentence (see the model's templates), points (+ adds, - takes away)
+ExplanationLine = namedtuple("ExplanationLine", "code values points")
+ScoreResult = namedtuple("ScoreResult", "score band lines")
+
+
+def band(value):
+    """Band letter of a 0-100 score.
+
+    >>> band(80), band(79), band(50), band(34)
+    ('A', 'B', 'C', 'E')
+    """
+    for letter, lowest in BANDS:
+        if value >= lowest:
+            return letter
+    return "E"
+
+
+def _clip(value):
+    return max(0.0, min(100.0, value))
+
+
+def _behaviour_factors(facts):
+    """(code, sub-score, values) of each behaviour factor that has data."""
+    if not facts.settled_count and not facts.exposure and not facts.returned_count:
+        return []
+    factors = []
+    if facts.average_days_late is not None:
+        factors.append(
+            (
+                "days_late",
+                _clip(100 - facts.average_days_late * 100 / DAYS_LATE_ZERO),
+                {"days": round(facts.average_days_late, 1)},
+            )
+        )
+    if facts.share_late is not None:
+        factors.append(
+            (
+                "share_late",
+                _clip(100 * (1 - 0.7 * facts.share_late - 0.3 * facts.share_late_30)),
+                {
+                    "share": round(facts.share_late * 100),
+                    "share_30": round(facts.share_late_30 * 100),
+                },
+            )
+        )
+    overdue_score = 100.0
+    if facts.overdue > 0 and facts.exposure > 0:
+        overdue_score = _clip(
+            100
+            - 50 * min(1.0, facts.overdue / facts.exposure)
+            - 50 * min(1.0, facts.oldest_overdue_days / OVERDUE_DAYS_ZERO)
+        )
+    factors.append(
+        (
+            "overdue",
+            overdue_score,
+            {"overdue": facts.overdue, "days": facts.oldest_overdue_days},
+        )
+    )
+    factors.append(
+        (
+            "returned",
+            _clip(100 - RETURNED_PENALTY * facts.returned_count),
+            {"count": facts.returned_count},
+        )
+    )
+    return factors
+
+
+def _report_factor(report):
+    status = report.get("legal_status")
+    events = int(report.get("negative_events") or 0)
+    if status not in ACTIVE_STATUSES:
+        sub_score = 0.0
+    else:
+        sub_score = _clip(float(report.get("score") or 0) - NEGATIVE_EVENT_PENALTY * events)
+    return (
+        "report",
+        sub_score,
+        {"score": report.get("score"), "status": status or "active", "events": events},
+    )
+
+
+def score(facts, report, weights):
+    """Score, band and explanation lines of one customer.
+
+    ``report`` is None or a dict with ``score`` (0-100, normalised), ``legal_status`` and
+    ``negative_events`` (a count); ``weights`` maps factor codes to non-negative numbers.
+    """
+    factors = _behaviour_factors(facts)
+    if report and report.get("score") is not None:
+        factors.append(_report_factor(report))
+    factors = [f for f in factors if weights.get(f[0], 0) > 0]
+    total_weight = sum(weights[code] for code, _s, _v in factors)
+    lines = []
+    if not total_weight:
+        value = float(NEUTRAL_SCORE)
+        lines.append(ExplanationLine("no_data", {}, 0.0))
+    else:
+        value = 0.0
+        for code, sub_score, values in factors:
+            share = weights[code] / total_weight
+            value += share * sub_score
+            lines.append(ExplanationLine(code, values, round(share * (sub_score - 100), 1)))
+    if total_weight and not any(code == "report" for code, _s, _v in factors):
+        lines.append(ExplanationLine("no_report", {}, 0.0))
+    trend_points = 0
+    if facts.trend is not None and total_weight:
+        if facts.trend >= 5:
+            trend_points = TREND_WORSENING_POINTS
+        elif facts.trend <= -5:
+            trend_points = TREND_IMPROVING_POINTS
+        if trend_points:
+            lines.append(
+                ExplanationLine("trend", {"days": round(facts.trend, 1)}, float(trend_points))
+            )
+    final = int(money.round_money(_clip(value + trend_points), 0))
+    return ScoreResult(final, band(final), lines)
+
+
+# Months of average invoicing a customer of each band may owe, and the share of a
+# bureau's recommended limit we accept for that band.
+LIMIT_MONTHS = {"A": 3, "B": 2, "C": 1.5, "D": 1, "E": 0}
+REPORT_LIMIT_SHARE = {"A": 1.0, "B": 1.0, "C": 0.8, "D": 0.5, "E": 0.0}
+LIMIT_ROUNDING = 100
+
+
+def recommended_limit(band_letter, monthly_invoiced, report_limit=None):
+    """Recommended credit limit, rounded down to hundreds.
+
+    With a bureau's recommended limit: that limit times the band's share; without one:
+    the average monthly invoicing times the band's months.
+
+    >>> recommended_limit("A", 10000.0)
+    30000
+    >>> recommended_limit("C", 10000.0, report_limit=50000.0)
+    40000
+    >>> recommended_limit("E", 10000.0, report_limit=50000.0)
+    0
+    >>> recommended_limit("B", 1234.0)
+    2400
+    """
+    if report_limit:
+        amount = report_limit * REPORT_LIMIT_SHARE[band_letter]
+    else:
+        amount = (monthly_invoiced or 0.0) * LIMIT_MONTHS[band_letter]
+    return int(amount // LIMIT_ROUNDING * LIMIT_ROUNDING)

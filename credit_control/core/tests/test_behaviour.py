@@ -1,0 +1,90 @@
+from datetime import date
+from datetime import timedelta
+
+from core import behaviour
+from core import scoring
+from core.behaviour import LineFacts
+from core.behaviour import Settlement
+
+TODAY = date(2026, 6, 1)
+DUE = date(2026, 1, 31)
+
+
+def paid(amount, days_late, due=DUE):
+    return LineFacts(due, amount, 0.0, [Settlement(due + timedelta(days=days_late), amount)])
+
+
+def test_three_invoices_paid_0_10_50_days_late_average_20():
+    facts = behaviour.summarise([paid(1000, 0), paid(1000, 10), paid(1000, 50)], TODAY)
+    assert facts.average_days_late == 20.0
+    assert facts.worst_delay == 50
+    assert facts.share_late == 2 / 3
+    assert facts.share_late_30 == 1 / 3
+
+
+def test_average_is_weighted_by_amount():
+    facts = behaviour.summarise([paid(3000, 0), paid(1000, 40)], TODAY)
+    assert facts.average_days_late == 10.0
+
+
+def test_early_payment_counts_as_zero_not_negative():
+    facts = behaviour.summarise([paid(1000, -10), paid(1000, 10)], TODAY)
+    assert facts.average_days_late == 5.0
+
+
+def test_partially_paid_line_counts_its_paid_part_but_is_not_settled():
+    line = LineFacts(DUE, 1000.0, 400.0, [Settlement(DUE + timedelta(days=20), 600.0)])
+    facts = behaviour.summarise([line], TODAY)
+    assert facts.average_days_late == 20.0
+    assert facts.settled_count == 0
+    assert facts.share_late is None
+    assert facts.exposure == 400.0
+    assert facts.overdue == 400.0
+
+
+def test_trend_compares_last_3_months_with_the_12_before():
+    old = paid(1000, 0, due=date(2025, 6, 1))
+    recent = paid(1000, 30, due=date(2026, 4, 1))
+    facts = behaviour.summarise([old, recent], TODAY)
+    assert facts.trend == 30.0
+    assert behaviour.trend_label(facts.trend) == "worsening"
+
+
+def test_not_yet_due_is_exposure_not_overdue():
+    facts = behaviour.summarise([LineFacts(date(2026, 7, 1), 500.0, 500.0, [])], TODAY)
+    assert (facts.exposure, facts.overdue) == (500.0, 0.0)
+    assert behaviour.profile(facts) == "reliable"
+
+
+def test_profiles_order_scores():
+    reliable = behaviour.summarise([paid(1000, 0)] * 10, TODAY)
+    sometimes = behaviour.summarise([paid(1000, 0)] * 7 + [paid(1000, 12)] * 3, TODAY)
+    habitual = behaviour.summarise([paid(1000, 25)] * 8 + [paid(1000, 0)] * 2, TODAY)
+    defaulting = behaviour.summarise(
+        [paid(1000, 40)] * 5 + [LineFacts(date(2026, 1, 1), 3000.0, 3000.0, [])],
+        TODAY,
+        returned_count=2,
+    )
+    facts = [reliable, sometimes, habitual, defaulting]
+    assert [behaviour.profile(f) for f in facts] == [
+        "reliable",
+        "sometimes_late",
+        "habitually_late",
+        "defaulting",
+    ]
+    scores = [scoring.score(f, None, scoring.DEFAULT_WEIGHTS).score for f in facts]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == 4
+    bands = [scoring.score(f, None, scoring.DEFAULT_WEIGHTS).band for f in facts]
+    assert bands[0] == "A" and bands[-1] == "E"
+
+
+def test_report_weighs_in_and_insolvency_zeroes_it():
+    facts = behaviour.summarise([paid(1000, 0)] * 5, TODAY)
+    weights = scoring.DEFAULT_WEIGHTS
+    alone = scoring.score(facts, None, weights)
+    insolvent = scoring.score(facts, {"score": 90, "legal_status": "insolvency"}, weights)
+    assert alone.score == 100
+    assert "no_report" in [line.code for line in alone.lines]
+    assert insolvent.score == 75
+    assert [line.points for line in insolvent.lines if line.code == "report"] == [-25.0]

@@ -1,0 +1,706 @@
+import json
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.extras import execute_values
+
+from odoo import Command
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools import format_amount
+
+from ..core import behaviour
+from ..core import dates
+from ..core import scoring
+from .credit_score_history import BAND_SELECTION
+from .credit_score_history import PROFILE_SELECTION
+
+TREND_SELECTION = [
+    ("improving", "Improving"),
+    ("stable", "Stable"),
+    ("worsening", "Worsening"),
+]
+
+# The stored results of credit_update_scores(), written in one UPDATE (column, SQL type).
+SCORE_COLUMNS = (
+    ("credit_score", "int4"),
+    ("credit_band", "varchar"),
+    ("credit_profile", "varchar"),
+    ("credit_avg_days_late", "float8"),
+    ("credit_share_late", "float8"),
+    ("credit_share_late_30", "float8"),
+    ("credit_worst_delay", "int4"),
+    ("credit_settled_count", "int4"),
+    ("credit_returned_count", "int4"),
+    ("credit_exposure", "numeric"),
+    ("credit_overdue", "numeric"),
+    ("credit_oldest_overdue_days", "int4"),
+    ("credit_trend", "float8"),
+    ("credit_trend_label", "varchar"),
+    ("credit_monthly_invoiced", "numeric"),
+    ("credit_recommended_limit", "numeric"),
+    ("credit_scored_on", "date"),
+    ("credit_explanation_data", "jsonb"),
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_score = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="0-100, 100 the safest: payment behaviour and the latest business report, "
+        "weighted as set in the settings.",
+    )
+    credit_band = fields.Selection(
+        selection=BAND_SELECTION,
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A (80-100) to E (below 35).",
+    )
+    credit_profile = fields.Selection(
+        selection=PROFILE_SELECTION,
+        string="Payment Profile",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    credit_hold = fields.Boolean(
+        copy=False,
+        tracking=True,
+        help="Set by a credit manager: posting an invoice for this customer warns or is "
+        "blocked, as set in the settings.",
+    )
+    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True)
+    credit_avg_days_late = fields.Float(
+        string="Average Days Late", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_share_late = fields.Float(
+        string="Paid Late (%)", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_share_late_30 = fields.Float(
+        string="Paid > 30 Days Late (%)", digits=(16, 1), readonly=True, copy=False
+    )
+    credit_worst_delay = fields.Integer(string="Worst Delay (Days)", readonly=True, copy=False)
+    credit_settled_count = fields.Integer(string="Invoices Settled", readonly=True, copy=False)
+    credit_returned_count = fields.Integer(string="Returned Payments", readonly=True, copy=False)
+    credit_score_currency_id = fields.Many2one(
+        comodel_name="res.currency", compute="_compute_credit_score_currency_id"
+    )
+    credit_exposure = fields.Monetary(
+        string="Exposure", currency_field="credit_score_currency_id", readonly=True, copy=False
+    )
+    credit_overdue = fields.Monetary(
+        string="Overdue", currency_field="credit_score_currency_id", readonly=True, copy=False
+    )
+    credit_oldest_overdue_days = fields.Integer(
+        string="Oldest Overdue (Days)", readonly=True, copy=False
+    )
+    credit_trend = fields.Float(
+        string="Trend (Days)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Average days late of the last 3 months minus the 12 months before.",
+    )
+    credit_trend_label = fields.Selection(
+        selection=TREND_SELECTION, string="Trend", readonly=True, copy=False
+    )
+    credit_monthly_invoiced = fields.Monetary(
+        string="Monthly Invoicing",
+        currency_field="credit_score_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    credit_recommended_limit = fields.Monetary(
+        string="Recommended Limit",
+        currency_field="credit_score_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    credit_scored_on = fields.Date(string="Scored On", readonly=True, copy=False)
+    credit_explanation_data = fields.Json(readonly=True, copy=False)
+    credit_explanation = fields.Text(
+        string="Score Explanation", compute="_compute_credit_explanation"
+    )
+    credit_latest_report_id = fields.Many2one(
+        comodel_name="credit.business.report",
+        string="Latest Report",
+        readonly=True,
+        copy=False,
+    )
+    credit_report_ids = fields.One2many(
+        comodel_name="credit.business.report", inverse_name="partner_id", string="Reports"
+    )
+    credit_score_history_ids = fields.One2many(
+        comodel_name="credit.score.history", inverse_name="partner_id", string="Score History"
+    )
+    credit_report_requested = fields.Boolean(
+        string="Report Requested",
+        copy=False,
+        help="A first report will be asked for by the next scheduled refresh.",
+    )
+
+    def _compute_credit_score_currency_id(self):
+        self.credit_score_currency_id = self.env.company.currency_id
+
+    @api.depends_context("lang")
+    @api.depends("credit_explanation_data")
+    def _compute_credit_explanation(self):
+        for partner in self:
+            partner.credit_explanation = "\n".join(
+                partner._credit_explanation_lines(partner.credit_explanation_data or [])
+            )
+
+    def _credit_explanation_lines(self, data):
+        """Sentences, in the reader's language, of the stored explanation."""
+        lines = []
+        for code, values, points in data:
+            sentence = self._credit_factor_sentence(code, values)
+            if points < 0:
+                effect = self.env._("took away %(points)s points", points=abs(points))
+            elif points > 0:
+                effect = self.env._("added %(points)s points", points=points)
+            else:
+                effect = self.env._("no effect")
+            lines.append(f"- {sentence}: {effect}")
+        return lines
+
+    def _credit_factor_sentence(self, code, values):
+        status = dict(
+            self.env["credit.business.report"]
+            ._fields["legal_status"]
+            ._description_selection(self.env)
+        )
+        currency = self.env.company.currency_id
+        if code == "days_late":
+            return self.env._("pays on average %(days)s days after the due date", **values)
+        if code == "share_late":
+            return self.env._(
+                "%(share)s%% of invoices paid late, %(share_30)s%% more than 30 days late",
+                **values,
+            )
+        if code == "overdue":
+            if not values.get("overdue"):
+                return self.env._("no overdue items")
+            return self.env._(
+                "%(amount)s overdue, the oldest %(days)s days past its due date",
+                amount=format_amount(self.env, values["overdue"], currency),
+                days=values["days"],
+            )
+        if code == "returned":
+            return self.env._("%(count)s returned payment(s)", **values)
+        if code == "report":
+            return self.env._(
+                "business report: score %(score)s of 100, %(status)s, %(events)s negative event(s)",
+                score=values.get("score"),
+                status=status.get(values.get("status"), values.get("status")),
+                events=values.get("events"),
+            )
+        if code == "no_report":
+            return self.env._("no business report: scored on payment behaviour alone")
+        if code == "trend":
+            if values["days"] > 0:
+                return self.env._("paying %(days)s days later than the year before", **values)
+            return self.env._(
+                "paying %(days)s days earlier than the year before", days=-values["days"]
+            )
+        return self.env._("no payment history and no business report: neutral score")
+
+    def write(self, vals):
+        hold_fields = {"credit_hold", "credit_hold_reason"}
+        if hold_fields & set(vals) and not self.env.su:
+            if not self.env.user.has_group("credit_control.group_credit_manager"):
+                raise AccessError(
+                    self.env._("Only a credit manager may put a customer on hold or release it.")
+                )
+            if set(vals) <= hold_fields:
+                # a credit manager holds customers without the right to edit contacts
+                self.check_access("read")
+                return super(ResPartner, self.sudo()).write(vals)
+        return super().write(vals)
+
+    # Scoring -----------------------------------------------------------------------
+
+    def credit_update_scores(self):
+        """Recompute behaviour, score, band, profile and recommended limit of the
+        commercial partners of ``self`` (empty: every customer of the current companies),
+        set-based: a few grouped queries (receivable lines with their settlements,
+        returned payments, latest reports), the core's computation, one UPDATE and one
+        INSERT of a history row per changed score/band/profile. Returns the partners."""
+        company = self.env.company
+        # amounts are summed in company currency: companies of another currency are left out
+        companies = self.env.companies.filtered(lambda c: c.currency_id == company.currency_id)
+        today = fields.Date.context_today(self)
+        window_start = dates.add_months(today, -(company.credit_window_months or 24))
+        partner_ids = self.commercial_partner_id.ids or None
+        self.env.flush_all()
+        lines = self._credit_fetch_lines(companies.ids, window_start, partner_ids)
+        returned = self._credit_fetch_returned(companies.ids, window_start, partner_ids)
+        reports = self._credit_fetch_reports(companies.ids, partner_ids)
+        if partner_ids is None:
+            partner_ids = set(lines) | set(returned) | set(reports)
+            partner_ids |= set(self._credit_fetch_customer_ids(companies.ids))
+        digits = company.currency_id.decimal_places
+        weights = company._credit_score_weights()
+        rows = []
+        for partner_id in sorted(partner_ids):
+            rows.append(
+                self._credit_score_row(
+                    partner_id,
+                    lines.get(partner_id, []),
+                    returned.get(partner_id, 0),
+                    reports.get(partner_id),
+                    today,
+                    window_start,
+                    digits,
+                    weights,
+                )
+            )
+        return self._credit_write_scores(rows, company, today)
+
+    @api.model
+    def _credit_score_row(
+        self, partner_id, lines, returned, report, today, window_start, digits, weights
+    ):
+        facts = behaviour.summarise(lines, today, returned_count=returned, digits=digits)
+        result = scoring.score(facts, report, weights)
+        months = 1.0
+        if lines:
+            first_due = min(line.due_date for line in lines)
+            months = max(1.0, dates.days_between(max(first_due, window_start), today) / 30.4)
+        monthly = facts.invoiced / months
+        limit = scoring.recommended_limit(
+            result.band, monthly, (report or {}).get("recommended_limit")
+        )
+
+        def percent(share):
+            return round(share * 100, 1) if share is not None else 0.0
+
+        return (
+            partner_id,
+            result.score,
+            result.band,
+            behaviour.profile(facts),
+            round(facts.average_days_late or 0.0, 1),
+            percent(facts.share_late),
+            percent(facts.share_late_30),
+            facts.worst_delay,
+            facts.settled_count,
+            facts.returned_count,
+            facts.exposure,
+            facts.overdue,
+            facts.oldest_overdue_days if facts.overdue else 0,
+            round(facts.trend, 1) if facts.trend is not None else 0.0,
+            behaviour.trend_label(facts.trend),
+            round(monthly, digits),
+            limit,
+            today,
+            json.dumps([list(line) for line in result.lines]),
+        )
+
+    @api.model
+    def _credit_fetch_lines(self, company_ids, window_start, partner_ids=None):
+        """Receivable lines of collectible customer invoices due in the window or still
+        open, each with its settlements (payments; credit notes are not settlements),
+        grouped by commercial partner: ``{partner_id: [LineFacts]}``."""
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   COALESCE(l.date_maturity, l.date),
+                   l.balance,
+                   l.amount_residual,
+                   COALESCE(ARRAY_AGG(apr.max_date ORDER BY apr.id)
+                            FILTER (WHERE cm.move_type != 'out_refund'), '{}'),
+                   COALESCE(ARRAY_AGG(apr.amount ORDER BY apr.id)
+                            FILTER (WHERE cm.move_type != 'out_refund'), '{}')
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+         LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+         LEFT JOIN account_move_line cl ON cl.id = apr.credit_move_id
+         LEFT JOIN account_move cm ON cm.id = cl.move_id
+             WHERE l.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'
+               AND l.company_id = ANY(%(companies)s)
+               AND m.move_type IN ('out_invoice', 'out_receipt')
+               AND m.credit_collectible
+               AND l.balance > 0
+               AND (COALESCE(l.date_maturity, l.date) >= %(start)s OR NOT l.reconciled)
+               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+          GROUP BY p.commercial_partner_id, l.id
+            """,
+            companies=company_ids,
+            start=window_start,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        lines = defaultdict(list)
+        for (
+            partner_id,
+            due,
+            amount,
+            residual,
+            settle_dates,
+            settle_amounts,
+        ) in self.env.execute_query(query):
+            settlements = [
+                behaviour.Settlement(day, amount)
+                for day, amount in zip(settle_dates, settle_amounts, strict=True)
+            ]
+            lines[partner_id].append(behaviour.LineFacts(due, amount, residual, settlements))
+        return lines
+
+    @api.model
+    def _credit_fetch_returned(self, company_ids, window_start, partner_ids=None):
+        """Returned customer payments in the window by commercial partner: payment entries
+        dated as returned when they were unmatched from an invoice, or reversed (also
+        when the ledger was written without the ORM, e.g. imported)."""
+        query = SQL(
+            """
+            WITH returned AS (
+                SELECT m.id, m.partner_id
+                  FROM account_move m
+                 WHERE m.credit_returned_date >= %(start)s
+                   AND m.company_id = ANY(%(companies)s)
+                 UNION
+                SELECT m.id, m.partner_id
+                  FROM account_move r
+                  JOIN account_move m ON m.id = r.reversed_entry_id
+                  JOIN account_payment pay ON pay.id = m.origin_payment_id
+                 WHERE r.reversed_entry_id IS NOT NULL
+                   AND r.state = 'posted'
+                   AND r.date >= %(start)s
+                   AND r.company_id = ANY(%(companies)s)
+                   AND pay.partner_type = 'customer'
+                   AND pay.payment_type = 'inbound'
+            )
+            SELECT p.commercial_partner_id, COUNT(*)
+              FROM returned
+              JOIN res_partner p ON p.id = returned.partner_id
+             WHERE %(all)s OR p.commercial_partner_id = ANY(%(partners)s)
+          GROUP BY p.commercial_partner_id
+            """,
+            start=window_start,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return dict(self.env.execute_query(query))
+
+    @api.model
+    def _credit_fetch_reports(self, company_ids, partner_ids=None):
+        """The newest good business report of each partner, as the core wants it."""
+        query = SQL(
+            """
+            SELECT DISTINCT ON (partner_id)
+                   partner_id, score, legal_status, negative_event_count, recommended_limit
+              FROM credit_business_report
+             WHERE state = 'done' AND active
+               AND company_id = ANY(%(companies)s)
+               AND (%(all)s OR partner_id = ANY(%(partners)s))
+          ORDER BY partner_id, report_date DESC, id DESC
+            """,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return {
+            partner_id: {
+                "score": score,
+                "legal_status": status,
+                "negative_events": events,
+                "recommended_limit": limit,
+            }
+            for partner_id, score, status, events, limit in self.env.execute_query(query)
+        }
+
+    @api.model
+    def _credit_fetch_customer_ids(self, company_ids):
+        query = SQL(
+            """
+            SELECT id FROM res_partner
+             WHERE customer_rank > 0 AND active AND id = commercial_partner_id
+               AND (company_id IS NULL OR company_id = ANY(%(companies)s))
+            """,
+            companies=company_ids,
+        )
+        return [row[0] for row in self.env.execute_query(query)]
+
+    @api.model
+    def _credit_write_scores(self, rows, company, today):
+        """Write the rows in one UPDATE and a history row per changed score/band/profile."""
+        if not rows:
+            return self.browse()
+        ids = [row[0] for row in rows]
+        self.flush_model()
+        before = {
+            partner_id: (score, band, profile)
+            for partner_id, score, band, profile in self.env.execute_query(
+                SQL(
+                    "SELECT id, credit_score, credit_band, credit_profile FROM res_partner"
+                    " WHERE id = ANY(%s)",
+                    ids,
+                )
+            )
+        }
+        columns = ", ".join(f"{name} = v.{name}" for name, _type in SCORE_COLUMNS)
+        names = ", ".join(name for name, _type in SCORE_COLUMNS)
+        template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in SCORE_COLUMNS) + ")"
+        execute_values(
+            self.env.cr._obj,
+            f"UPDATE res_partner SET {columns}, write_date = NOW() AT TIME ZONE 'UTC',"
+            f" write_uid = {int(self.env.uid)} FROM (VALUES %s) AS v(id, {names})"
+            " WHERE res_partner.id = v.id",
+            rows,
+            template=template,
+            page_size=1000,
+        )
+        self.invalidate_model([name for name, _type in SCORE_COLUMNS])
+        history = [
+            {
+                "partner_id": row[0],
+                "company_id": company.id,
+                "date": today,
+                "score": row[1],
+                "band": row[2],
+                "profile": row[3],
+            }
+            for row in rows
+            if before.get(row[0]) != (row[1], row[2], row[3])
+        ]
+        self._credit_insert_history(history)
+        return self.browse(ids)
+
+    @api.model
+    def _credit_insert_history(self, history):
+        """Insert score history rows in one statement (thousands at a time on a full
+        rescore; the ORM's create would spend most of the run on defaults)."""
+        if not history:
+            return
+        columns = ("partner_id", "company_id", "date", "score", "band", "profile")
+        self.env["credit.score.history"].flush_model()
+        execute_values(
+            self.env.cr._obj,
+            f"INSERT INTO credit_score_history ({', '.join(columns)}, create_uid, write_uid,"
+            " create_date, write_date) VALUES %s",
+            [tuple(row[c] for c in columns) for row in history],
+            template="(%s, %s, %s, %s, %s, %s, {uid}, {uid}, NOW() AT TIME ZONE 'UTC',"
+            " NOW() AT TIME ZONE 'UTC')".format(uid=int(self.env.uid)),
+            page_size=1000,
+        )
+        self.env["credit.score.history"].invalidate_model()
+        self.invalidate_model(["credit_score_history_ids"])
+
+    @api.model
+    def _cron_credit_update_scores(self):
+        """Rescore every customer on the ledger of all companies at once: the partner's
+        score is one figure (partners are shared between companies), computed with the
+        settings of the cron user's main company."""
+        partners = self.sudo()
+        companies = partners.env["res.company"].search([("active", "=", True)])
+        main = partners.env.company if partners.env.company in companies else companies[:1]
+        partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
+
+    # Reports -----------------------------------------------------------------------
+
+    def _credit_set_latest_report(self):
+        """Point each partner at its newest good report."""
+        reports = self.env["credit.business.report"].search(
+            [("partner_id", "in", self.ids), ("state", "=", "done")],
+            order="partner_id, report_date desc, id desc",
+        )
+        latest = {}
+        for report in reports:
+            latest.setdefault(report.partner_id, report)
+        for partner, report in latest.items():
+            if partner.credit_latest_report_id != report:
+                partner.sudo().credit_latest_report_id = report
+        self.filtered("credit_report_requested").sudo().credit_report_requested = False
+
+    def action_credit_refresh_now(self):
+        """Ask the company's HTTPS provider for a fresh report now and rescore."""
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise AccessError(self.env._("Only credit users may ask a bureau for a report."))
+        providers = self.env["credit.report.provider"].search(
+            [("kind", "=", "http"), ("company_id", "=", self.env.company.id)],
+            order="auto_refresh desc, sequence, id",
+            limit=1,
+        )
+        partners = self.commercial_partner_id
+        if not providers:
+            partners.credit_update_scores()
+            raise UserError(
+                self.env._(
+                    "The score was recomputed from the ledger, but no HTTPS report provider "
+                    "is set up for %(company)s: import the bureau's file instead.",
+                    company=self.env.company.name,
+                )
+            )
+        reports = providers._credit_fetch_reports(partners)
+        partners.credit_update_scores()
+        errors = reports.filtered(lambda r: r.state == "error")
+        message = (
+            self.env._(
+                "Report refresh failed: %s The previous report is kept.", errors[0].error_message
+            )
+            if errors
+            else self.env._("New business report received; the score is up to date.")
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "warning" if errors else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # Limit and hold ----------------------------------------------------------------
+
+    def action_credit_approve_limit(self):
+        """A credit manager makes the recommended limit the customer's credit limit."""
+        if not self.env.user.has_group("credit_control.group_credit_manager"):
+            raise AccessError(self.env._("Only a credit manager may approve a credit limit."))
+        self.check_access("read")
+        currency = self.env.company.currency_id
+        for partner in self.sudo():
+            old = partner.credit_limit
+            partner.credit_limit = partner.credit_recommended_limit
+            partner.message_post(
+                author_id=self.env.user.partner_id.id,
+                body=self.env._(
+                    "Credit limit approved by %(user)s: %(new)s (was %(old)s).",
+                    user=self.env.user.name,
+                    new=format_amount(self.env, partner.credit_limit, currency),
+                    old=format_amount(self.env, old, currency),
+                ),
+            )
+        return True
+
+    def _credit_open_amounts(self, company):
+        """``{commercial partner: (exposure, oldest overdue days)}`` in one grouped read."""
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("parent_state", "=", "posted"),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+                ("partner_id.commercial_partner_id", "in", self.ids),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum", "date_maturity:min"],
+        )
+        result = defaultdict(lambda: [0.0, 0])
+        for partner, residual, oldest_due in groups:
+            entry = result[partner.commercial_partner_id]
+            entry[0] += residual
+            if oldest_due and oldest_due < today:
+                entry[1] = max(entry[1], dates.days_between(oldest_due, today))
+        return result
+
+    def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
+        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        open_amounts = open_amounts or partner._credit_open_amounts(company)
+        exposure, overdue_days = open_amounts.get(partner, (0.0, 0))
+        currency = company.currency_id
+        reasons = []
+        if partner.credit_hold:
+            reasons.append(
+                self.env._(
+                    "On credit hold: %(reason)s",
+                    reason=partner.credit_hold_reason or self.env._("no reason given"),
+                )
+            )
+        if partner.credit_band == "E":
+            reasons.append(
+                self.env._(
+                    "In credit band E (score %(score)s).",
+                    score=partner.credit_score,
+                )
+            )
+        limit = partner.with_company(company).credit_limit
+        if (
+            not currency.is_zero(limit)
+            and currency.compare_amounts(exposure + new_amount, limit) > 0
+        ):
+            reasons.append(
+                self.env._(
+                    "Exposure %(exposure)s plus this invoice %(amount)s is %(total)s, over "
+                    "the credit limit of %(limit)s.",
+                    exposure=format_amount(self.env, exposure, currency),
+                    amount=format_amount(self.env, new_amount, currency),
+                    total=format_amount(self.env, exposure + new_amount, currency),
+                    limit=format_amount(self.env, limit, currency),
+                )
+            )
+        threshold = company.credit_hold_overdue_days
+        if threshold and overdue_days > threshold:
+            reasons.append(
+                self.env._(
+                    "An item is overdue by %(days)s days, more than the %(threshold)s allowed.",
+                    days=overdue_days,
+                    threshold=threshold,
+                )
+            )
+        return reasons
+
+    # Demo --------------------------------------------------------------------------
+
+    @api.model
+    def _credit_demo_histories(self, histories):
+        """Demo data: for each ``(partner xml id, [(amount, days ago due, days late or
+        None, returned)])`` post invoices due that many days ago and pay them that late
+        (None: unpaid; returned: the payment comes back), then score everyone."""
+        today = fields.Date.context_today(self)
+        partners = self.browse()
+        for xml_id, items in histories:
+            partner = self.env.ref(xml_id)
+            partners |= partner
+            for amount, due_days_ago, days_late, returned in items:
+                due = today - timedelta(days=due_days_ago)
+                invoice = self.env["account.move"].create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Consulting",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [],
+                                }
+                            )
+                        ],
+                    }
+                )
+                invoice.with_context(credit_hold_checked=True).action_post()
+                if days_late is None:
+                    continue
+                payments = (
+                    self.env["account.payment.register"]
+                    .with_context(active_model="account.move", active_ids=invoice.ids)
+                    .create({"payment_date": min(today, due + timedelta(days=days_late))})
+                    ._create_payments()
+                )
+                if returned:
+                    payments.move_id._reverse_moves(
+                        [{"date": min(today, due + timedelta(days=days_late + 5))}], cancel=True
+                    )
+        partners.credit_update_scores()
+        return True

@@ -1,0 +1,188 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import CreditControlCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditScore(CreditControlCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.due = cls.today - timedelta(days=200)
+
+    def test_known_answer_three_invoices_paid_0_10_50_days_late(self):
+        customer = self._credit_customer("Known Answer")
+        self._credit_history(
+            customer, [(1000.0, self.due, 0), (1000.0, self.due, 10), (1000.0, self.due, 50)]
+        )
+        customer.credit_update_scores()
+        self.assertAlmostEqual(customer.credit_avg_days_late, 20.0)
+        self.assertEqual(customer.credit_worst_delay, 50)
+        self.assertEqual(customer.credit_settled_count, 3)
+        self.assertAlmostEqual(customer.credit_share_late, 66.7)
+        self.assertAlmostEqual(customer.credit_share_late_30, 33.3)
+        self.assertEqual(customer.credit_exposure, 0.0)
+        self.assertEqual(customer.credit_profile, "habitually_late")
+
+    def test_partial_payments_weighted_by_amount_and_date(self):
+        customer = self._credit_customer("Partial Payer")
+        invoice = self._credit_invoice(
+            customer, 1000.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        self._credit_pay(invoice, self.due, amount=250.0)
+        self._credit_pay(invoice, self.due + timedelta(days=40), amount=750.0)
+        customer.credit_update_scores()
+        # 250 on time, 750 forty days late: (250 x 0 + 750 x 40) / 1000 = 30 days
+        self.assertAlmostEqual(customer.credit_avg_days_late, 30.0)
+        self.assertEqual(customer.credit_worst_delay, 40)
+
+    def test_open_and_overdue_exposure(self):
+        customer = self._credit_customer("Owes Money")
+        self._credit_invoice(
+            customer,
+            700.0,
+            self.today - timedelta(days=100),
+            due_date=self.today - timedelta(days=70),
+        )
+        self._credit_invoice(customer, 300.0, self.today, due_date=self.today + timedelta(days=30))
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_exposure, 1000.0)
+        self.assertEqual(customer.credit_overdue, 700.0)
+        self.assertEqual(customer.credit_oldest_overdue_days, 70)
+        self.assertEqual(customer.credit_profile, "sometimes_late")
+
+    def test_returned_payment_counts_and_reopens(self):
+        customer = self._credit_customer("Bounced")
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        payment = self._credit_pay(invoice, self.due)
+        self._credit_return_payment(payment, self.due + timedelta(days=5))
+        self.assertEqual(payment.move_id.credit_returned_date, self.due + timedelta(days=5))
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_returned_count, 1)
+        self.assertEqual(customer.credit_overdue, 500.0)
+        self.assertIn("1 returned payment", customer.credit_explanation)
+
+    def test_invoice_reset_to_draft_is_no_returned_payment(self):
+        customer = self._credit_customer("Corrected")
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        payment = self._credit_pay(invoice, self.due)
+        invoice.button_draft()
+        self.assertFalse(payment.move_id.credit_returned_date)
+
+    def test_credit_note_is_not_a_late_payment(self):
+        customer = self._credit_customer("Refunded")
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        invoice._reverse_moves([{"date": self.due + timedelta(days=90)}], cancel=True)
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_avg_days_late, 0.0)
+        self.assertEqual(customer.credit_worst_delay, 0)
+        self.assertEqual(customer.credit_exposure, 0.0)
+
+    def test_uncollectible_invoice_is_left_out(self):
+        customer = self._credit_customer("Rejected E-invoice")
+        invoice = self._credit_invoice(
+            customer, 900.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        invoice.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE account_move SET credit_collectible = FALSE WHERE id = %s", [invoice.id]
+        )
+        invoice.invalidate_recordset(["credit_collectible"])
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_overdue, 0.0)
+
+    def test_window_leaves_old_settled_invoices_out(self):
+        customer = self._credit_customer("Old History")
+        self._credit_history(customer, [(1000.0, self.today - timedelta(days=800), 90)])
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_settled_count, 0)
+        self.env.company.credit_window_months = 36
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_settled_count, 1)
+
+    def test_profiles_order_scores_and_bands(self):
+        reliable = self._credit_customer("Reliable")
+        sometimes = self._credit_customer("Sometimes Late")
+        habitual = self._credit_customer("Habitually Late")
+        defaulting = self._credit_customer("Defaulting")
+        month = timedelta(days=30)
+        self._credit_history(reliable, [(1000.0, self.due + i * month, 0) for i in range(5)])
+        self._credit_history(
+            sometimes, [(1000.0, self.due + i * month, 12 if i == 0 else 0) for i in range(5)]
+        )
+        self._credit_history(habitual, [(1000.0, self.due + i * month, 25) for i in range(5)])
+        self._credit_history(
+            defaulting,
+            [(1000.0, self.due + i * month, 45) for i in range(2)]
+            + [(3000.0, self.due, None), (2000.0, self.due, None)],
+        )
+        customers = reliable | sometimes | habitual | defaulting
+        customers.credit_update_scores()
+        self.assertEqual(
+            customers.mapped("credit_profile"),
+            ["reliable", "sometimes_late", "habitually_late", "defaulting"],
+        )
+        scores = customers.mapped("credit_score")
+        self.assertEqual(scores, sorted(scores, reverse=True), scores)
+        self.assertEqual(len(set(scores)), 4, scores)
+        self.assertEqual(reliable.credit_band, "A")
+        self.assertEqual(defaulting.credit_band, "E")
+
+    def test_empty_recordset_scores_every_customer_and_keeps_history(self):
+        customer = self._credit_customer("Everyone")
+        self._credit_history(customer, [(1000.0, self.due, 0)])
+        updated = self.env["res.partner"].credit_update_scores()
+        self.assertIn(customer, updated)
+        self.assertEqual(customer.credit_band, "A")
+        self.assertIn("no business report", customer.credit_explanation)
+        history = customer.credit_score_history_ids
+        self.assertEqual(len(history), 1)
+        self.assertEqual((history.score, history.band), (customer.credit_score, "A"))
+        self.env["res.partner"].credit_update_scores()
+        self.assertEqual(len(customer.credit_score_history_ids), 1, "no change, no new row")
+        self._credit_history(customer, [(1000.0, self.due, 60)])
+        self.env["res.partner"]._cron_credit_update_scores()
+        self.assertEqual(len(customer.credit_score_history_ids), 2)
+        self.assertEqual(customer.credit_avg_days_late, 30.0)
+
+    def test_weights_from_settings(self):
+        customer = self._credit_customer("Weighted")
+        self._credit_history(customer, [(1000.0, self.due, 30)])
+        customer.credit_update_scores()
+        default_score = customer.credit_score
+        self.env.company.credit_weight_days_late = 0
+        self.env.company.credit_weight_share_late = 0
+        customer.credit_update_scores()
+        self.assertGreater(customer.credit_score, default_score)
+        self.assertNotIn("days after the due date", customer.credit_explanation)
+
+    def test_recommended_limit_approved_by_manager(self):
+        customer = self._credit_customer("Limit")
+        self._credit_history(
+            customer, [(3000.0, self.due + timedelta(days=30 * i), 0) for i in range(6)]
+        )
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_band, "A")
+        self.assertGreater(customer.credit_recommended_limit, 0)
+        customer.action_credit_approve_limit()
+        self.assertEqual(customer.credit_limit, customer.credit_recommended_limit)
+        self.assertIn("Credit limit approved", customer.message_ids[0].body)
+
+    def test_payment_unmatched_from_its_invoice_is_returned(self):
+        customer = self._credit_customer("Unmatched")
+        invoice = self._credit_invoice(
+            customer, 500.0, self.due - timedelta(days=30), due_date=self.due
+        )
+        payment = self._credit_pay(invoice, self.due)
+        payment.move_id.line_ids.filtered("reconciled").remove_move_reconcile()
+        self.assertTrue(payment.move_id.credit_returned_date)
+        customer.credit_update_scores()
+        self.assertEqual(customer.credit_returned_count, 1)
