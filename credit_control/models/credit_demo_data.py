@@ -5,6 +5,7 @@ the same on every install. Loaded by ``demo/credit_control_demo.xml`` only.
 """
 
 import random
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command
@@ -90,11 +91,15 @@ class CreditDemoData(models.AbstractModel):
         today = fields.Date.context_today(self)
         self._demo_italian()
         companies = {"main": self.env.ref("base.main_company"), "it": self._demo_company_it()}
+        customers = defaultdict(lambda: self.env["res.partner"])
         for key, name, company_key, profile, amount, options in DEMO_CUSTOMERS:
             company = companies[company_key]
             env = self.with_company(company).env
             partner = self._demo_customer(env, key, name, company, options)
             self._demo_history(env, partner, profile, amount, options, today, seed=key)
+            customers[company] |= partner
+        for company, partners in customers.items():
+            partners.with_company(company).credit_update_scores()
 
     def _demo_italian(self):
         """Italian customers read their letters in Italian: activate the language with the

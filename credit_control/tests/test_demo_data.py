@@ -90,3 +90,13 @@ class TestDemoData(TransactionCase):
     def test_italian_customers_read_italian(self):
         self.assertEqual(self._customer("reliable_6").lang, "it_IT")
         self.assertEqual(self._customer("reliable_1").lang, "en_US")
+
+    def test_demo_customers_are_scored_at_install(self):
+        reliable = self._customer("reliable_1")
+        defaulting = self._customer("defaulting_1")
+        self.assertEqual(reliable.credit_profile, "reliable")
+        self.assertEqual(defaulting.credit_profile, "defaulting")
+        self.assertGreater(reliable.credit_score, defaulting.credit_score)
+        self.assertIn(defaulting.credit_band, ("D", "E"))
+        italian = self._customer("defaulting_4")
+        self.assertEqual(italian.credit_profile, "defaulting", "scored in its own company")
