@@ -77,7 +77,7 @@ PROFILE_DELAYS = {
     "habitually_late": lambda rng, share: rng.randint(25, 75),
     "worsening": lambda rng, share: rng.randint(-2, 3) if share < 0.7 else rng.randint(35, 80),
     "improving": lambda rng, share: rng.randint(30, 60) if share < 0.6 else rng.randint(-3, 2),
-    "defaulting": lambda rng, share: rng.randint(20, 70) if share < 0.6 else None,
+    "defaulting": lambda rng, share: rng.randint(20, 70) if share < 0.5 else None,
     "new": lambda rng, share: rng.randint(-2, 5),
 }
 
@@ -223,16 +223,19 @@ class CreditDemoData(models.AbstractModel):
         return values
 
     def _demo_payments(self, env, invoices, plans, today, options):
-        """Pay each invoice on its due date + its delay, unless that day is still to come.
-
-        Payments are created and posted in one batch, then matched invoice by invoice.
+        """Pay each installment on its due date + the invoice's delay, unless that day is
+        still to come. Payments are created and posted in one batch, then matched one by one.
         """
-        paid = [
-            (invoice, invoice.invoice_date_due + timedelta(days=plan["days_late"]))
-            for invoice, plan in zip(invoices, plans, strict=True)
-            if plan["days_late"] is not None
-        ]
-        paid = [(invoice, day) for invoice, day in paid if day < today]
+        paid = []  # (receivable line, payment day)
+        for invoice, plan in zip(invoices, plans, strict=True):
+            if plan["days_late"] is None:
+                continue
+            for line in invoice.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            ).sorted("date_maturity"):
+                day = line.date_maturity + timedelta(days=plan["days_late"])
+                if day < today:
+                    paid.append((line, day))
         if not paid:
             return env["account.payment"]
         half_paid = paid[-1][0] if options.get("partial") else None
@@ -244,23 +247,21 @@ class CreditDemoData(models.AbstractModel):
                 {
                     "payment_type": "inbound",
                     "partner_type": "customer",
-                    "partner_id": invoice.partner_id.id,
+                    "partner_id": line.partner_id.id,
                     "journal_id": journal.id,
-                    "currency_id": invoice.currency_id.id,
+                    "currency_id": line.currency_id.id,
                     "date": day,
-                    "memo": invoice.name,
-                    "amount": invoice.amount_total / 2
-                    if invoice == half_paid
-                    else invoice.amount_total,
+                    "memo": line.move_id.name,
+                    "amount": line.amount_currency / (2 if line == half_paid else 1),
                 }
-                for invoice, day in paid
+                for line, day in paid
             ]
         )
         payments.action_post()
-        for payment, (invoice, _day) in zip(payments, paid, strict=True):
-            (payment.move_id.line_ids | invoice.line_ids).filtered(
-                lambda line: (
-                    line.account_id.account_type == "asset_receivable" and not line.reconciled
+        for payment, (line, _day) in zip(payments, paid, strict=True):
+            (payment.move_id.line_ids | line).filtered(
+                lambda item: (
+                    item.account_id.account_type == "asset_receivable" and not item.reconciled
                 )
             ).reconcile()
         return payments
