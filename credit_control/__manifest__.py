@@ -9,15 +9,21 @@
     "license": "AGPL-3",
     "author": "credit_control authors",
     "website": "https://github.com/credit-control/credit_control",
-    "depends": ["account"],
+    "depends": ["account", "mail"],
     "external_dependencies": {"python": ["lxml"]},
     "data": [
         "security/credit_control_security.xml",
         "security/ir.model.access.csv",
         "views/credit_control_menus.xml",
         "views/res_config_settings_views.xml",
+        "security/credit_dunning_security.xml",
+        "data/credit_dunning_data.xml",
+        "report/credit_dunning_letter_report.xml",
+        "views/credit_dunning_views.xml",
+        "views/res_config_settings_dunning_views.xml",
     ],
     "demo": [
         "demo/credit_control_demo.xml",
+        "demo/credit_dunning_demo.xml",
     ],
 }

@@ -1,0 +1,534 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..core import interest as interest_core
+from ..core import money
+
+_logger = logging.getLogger(__name__)
+
+LETTER_STATES = [
+    ("draft", "To Review"),
+    ("to_send", "To Send"),
+    ("sent", "Sent"),
+    ("error", "Error"),
+    ("cancelled", "Cancelled"),
+]
+MAIL_RETRIES = 3
+
+
+class CreditDunningLetter(models.Model):
+    """One letter to a customer (commercial partner) in one currency, at one level."""
+
+    _name = "credit.dunning.letter"
+    _description = "Dunning Letter"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    run_id = fields.Many2one(comodel_name="credit.dunning.run", ondelete="restrict", index=True)
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    date = fields.Date(required=True, index=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", required=True, index=True
+    )
+    currency_id = fields.Many2one(comodel_name="res.currency", required=True)
+    policy_id = fields.Many2one(comodel_name="credit.dunning.policy", required=True)
+    level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True, index=True)
+    stage = fields.Selection(related="level_id.stage", store=True)
+    state = fields.Selection(
+        LETTER_STATES, default="draft", required=True, tracking=True, index=True
+    )
+    line_ids = fields.One2many(
+        comodel_name="credit.dunning.letter.line", inverse_name="letter_id", string="Items"
+    )
+    amount_due = fields.Monetary(string="Amount Due", currency_field="currency_id")
+    interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
+    compensation_amount = fields.Monetary(string="Compensation", currency_field="currency_id")
+    fee_amount = fields.Monetary(string="Fee", currency_field="currency_id")
+    amount_total = fields.Monetary(
+        string="Total", currency_field="currency_id", compute="_compute_amount_total", store=True
+    )
+    pay_by = fields.Date(string="Pay By", compute="_compute_pay_by")
+    send_email = fields.Boolean(string="E-mail")
+    print_letter = fields.Boolean(string="Printed Letter")
+    phone_call = fields.Boolean(string="Phone Call")
+    channel_note = fields.Char(
+        help="Why the letter goes by another channel than its level says "
+        "(e.g. no e-mail address)."
+    )
+    error_message = fields.Text(readonly=True)
+    sent_date = fields.Datetime(readonly=True)
+    mail_id = fields.Many2one(comodel_name="mail.mail", readonly=True, ondelete="set null")
+    mail_retry_count = fields.Integer(readonly=True)
+    charge_move_id = fields.Many2one(
+        comodel_name="account.move", string="Charges Invoice", readonly=True
+    )
+    lang = fields.Selection(related="partner_id.lang")
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_name(self):
+        for letter in self:
+            letter.name = f"{letter.level_id.name} - {letter.partner_id.name} - {letter.date}"
+
+    @api.depends("amount_due", "interest_amount", "compensation_amount", "fee_amount")
+    def _compute_amount_total(self):
+        for letter in self:
+            letter.amount_total = (
+                letter.amount_due
+                + letter.interest_amount
+                + letter.compensation_amount
+                + letter.fee_amount
+            )
+
+    @api.depends("date", "level_id.payment_days")
+    def _compute_pay_by(self):
+        for letter in self:
+            letter.pay_by = letter.date and letter.date + timedelta(
+                days=letter.level_id.payment_days
+            )
+
+    def init(self):
+        # idempotence: no second live letter for the same customer, currency, level and day
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS credit_dunning_letter_once_a_day "
+                "ON credit_dunning_letter (partner_id, currency_id, level_id, date) "
+                "WHERE state != 'cancelled'"
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Creation from a run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_create_from_proposals(self, run, proposals, rows_by_id, compensated_moves):
+        """Bulk-create the letters and items the core proposed, with their charges."""
+        letter_values, lines_per_letter = [], []
+        for policy, proposal in proposals:
+            level = self.env["credit.dunning.level"].browse(proposal.level.key)
+            partner_id, currency_id = proposal.group
+            letter_values.append(
+                {
+                    "run_id": run.id,
+                    "company_id": run.company_id.id,
+                    "date": run.date,
+                    "partner_id": partner_id,
+                    "currency_id": currency_id,
+                    "policy_id": policy.id,
+                    "level_id": level.id,
+                    "state": "draft" if level.review else "to_send",
+                    "send_email": level.send_email,
+                    "print_letter": level.send_letter,
+                    "phone_call": level.send_phone,
+                }
+            )
+            lines_per_letter.append(
+                [
+                    {
+                        "move_line_id": item.key,
+                        "move_id": rows_by_id[item.key]["move_id"],
+                        "level_id": item_level.key,
+                        "due_date": item.due_date,
+                        "days_late": (run.date - item.due_date).days,
+                        "amount": rows_by_id[item.key]["amount_currency"],
+                        "open_amount": rows_by_id[item.key]["amount_residual_currency"],
+                    }
+                    for item, item_level in proposal.items
+                ]
+            )
+        letters = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        ).create(letter_values)
+        line_values = [
+            {**values, "letter_id": letter.id}
+            for letter, lines in zip(letters, lines_per_letter, strict=True)
+            for values in lines
+        ]
+        self.env["credit.dunning.letter.line"].create(line_values)
+        letters._credit_compute_charges(compensated_moves)
+        return letters
+
+    def _credit_compute_charges(self, compensated_moves=None):
+        """Amount due, interest, EUR 40 compensation and fee of each letter, in bulk.
+
+        A letter whose charges cannot be computed (no rate for a half-year, no exchange
+        rate) goes to 'error' with the reason; the rest of the run goes on.
+        """
+        if compensated_moves is None:
+            compensated_moves = self._credit_compensated_moves()
+        rate_table = self.env["credit.interest.rate"]._credit_rate_table()
+        payments = self._credit_item_payments()
+        eur = self.env.ref("base.EUR")
+        letter_updates, line_updates = {}, {}
+        for letter in self:
+            digits = letter.currency_id.decimal_places
+            level, policy = letter.level_id, letter.policy_id
+            try:
+                compensation = money.to_decimal(0)
+                if level.charge_compensation:
+                    compensation = letter._credit_convert(
+                        interest_core.FLAT_COMPENSATION_EUR, eur
+                    )
+                fee = money.to_decimal(0)
+                if level.fee_type == "fixed":
+                    fee = letter._credit_convert(level.fee_fixed, letter.company_id.currency_id)
+                error = False
+            except UserError as exc:
+                error, compensation, fee = exc.args[0], money.to_decimal(0), money.to_decimal(0)
+            amount_due = money.to_decimal(0)
+            total_interest = money.to_decimal(0)
+            total_compensation = money.to_decimal(0)
+            for line in letter.line_ids:
+                amount_due += money.to_decimal(line.open_amount)
+                values = {"interest_amount": 0.0, "compensation_amount": 0.0}
+                if line.days_late > 0 and level.charge_interest and not error:
+                    try:
+                        result = interest_core.compute_interest(
+                            line.amount,
+                            line.due_date,
+                            letter.date,
+                            payments=payments.get(line.move_line_id.id, ()),
+                            rate_table=rate_table if policy.interest_type == "statutory" else None,
+                            fixed_rate=(
+                                policy.contractual_rate
+                                if policy.interest_type == "contractual"
+                                else None
+                            ),
+                            digits=digits,
+                        )
+                    except interest_core.MissingRateError as exc:
+                        error = _(
+                            "No statutory late interest rate for the half-year(s) starting "
+                            "%(periods)s: add it under Credit Control > Configuration > Late "
+                            "Interest Rates, then reset the letter to review.",
+                            periods=", ".join(str(day) for day in exc.half_years),
+                        )
+                    else:
+                        values["interest_amount"] = float(result.total)
+                        values["interest_detail"] = _format_interest(result, letter)
+                        total_interest += result.total
+                if (
+                    line.days_late > 0
+                    and compensation
+                    and line.move_id.id not in compensated_moves
+                    and not error
+                ):
+                    compensated_moves.add(line.move_id.id)
+                    values["compensation_amount"] = float(compensation)
+                    total_compensation += compensation
+                line_updates[line] = values
+            if level.fee_type == "percent":
+                fee = money.round_money(amount_due * money.to_decimal(level.fee_percent) / 100, digits)
+            updates = {
+                "amount_due": float(amount_due),
+                "interest_amount": 0.0 if error else float(total_interest),
+                "compensation_amount": 0.0 if error else float(total_compensation),
+                "fee_amount": float(fee),
+            }
+            if error:
+                updates.update(state="error", error_message=error)
+            letter_updates[letter] = updates
+        for line, values in line_updates.items():
+            line.write(values)
+        for letter, values in letter_updates.items():
+            letter.write(values)
+
+    def _credit_compensated_moves(self):
+        lines = self.env["credit.dunning.letter.line"].search_fetch(
+            [
+                ("move_id", "in", self.line_ids.move_id.ids),
+                ("compensation_amount", ">", 0),
+                ("letter_id", "not in", self.ids),
+                ("letter_id.state", "!=", "cancelled"),
+            ],
+            ["move_id"],
+        )
+        return set(lines.move_id.ids)
+
+    def _credit_item_payments(self):
+        """``{receivable line id: [(date, amount in the line's currency)]}`` in one query."""
+        line_ids = self.line_ids.move_line_id.ids
+        if not line_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT debit_move_id, max_date, debit_amount_currency "
+                "FROM account_partial_reconcile WHERE debit_move_id = ANY(%s)",
+                line_ids,
+            )
+        )
+        payments = {}
+        for line_id, day, amount in self.env.cr.fetchall():
+            payments.setdefault(line_id, []).append((day, amount))
+        return payments
+
+    def _credit_convert(self, amount, from_currency):
+        """``amount`` in ``from_currency`` converted to the letter's currency at its date.
+
+        Raises a UserError when a currency has no rate on or before that date (Odoo would
+        silently use 1.0).
+        """
+        to_currency = self.currency_id
+        amount = money.to_decimal(amount)
+        if from_currency == to_currency:
+            return money.round_money(amount, to_currency.decimal_places)
+        company_currency = self.company_id.currency_id
+        for currency in (from_currency | to_currency) - company_currency:
+            has_rate = self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", self.date),
+                    ("company_id", "in", (False, self.company_id.root_id.id)),
+                ],
+                limit=1,
+            )
+            if not has_rate:
+                raise UserError(
+                    _(
+                        "No exchange rate for %(currency)s on or before %(date)s: add one "
+                        "under Accounting > Configuration > Currencies, then reset the "
+                        "letter to review.",
+                        currency=currency.name,
+                        date=self.date,
+                    )
+                )
+        converted = from_currency._convert(
+            float(amount), to_currency, self.company_id, self.date, round=True
+        )
+        return money.round_money(converted, to_currency.decimal_places)
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+
+    def action_approve(self):
+        self.filtered(lambda letter: letter.state == "draft").state = "to_send"
+        return True
+
+    def action_cancel(self):
+        if any(letter.state == "sent" for letter in self):
+            raise UserError(_("A letter already sent cannot be cancelled."))
+        self.state = "cancelled"
+        return True
+
+    def action_reset_to_review(self):
+        """Back to review after fixing its cause (missing rate, e-mail address...):
+        the charges are computed again."""
+        letters = self.filtered(lambda letter: letter.state in ("error", "to_send"))
+        letters.write({"state": "draft", "error_message": False})
+        letters._credit_compute_charges()
+        return True
+
+    def action_send(self):
+        self.action_approve()
+        self.filtered(lambda letter: letter.state == "to_send")._credit_send()
+        return True
+
+    def action_print(self):
+        return self.env.ref("credit_control.action_report_dunning_letter").report_action(self)
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _credit_send(self):
+        """Send each letter by its channels; a failing letter goes to 'error' with the
+        reason and the others go on. Logs every sending on the customer and invoices."""
+        sent = self.browse()
+        for letter in self:
+            try:
+                with self.env.cr.savepoint():
+                    letter._credit_send_one()
+                sent |= letter
+            except Exception as exc:  # noqa: BLE001 - any failure puts only this letter in error
+                _logger.info("Dunning letter %s not sent: %s", letter.id, exc)
+                letter.write({"state": "error", "error_message": _error_text(exc)})
+        sent._credit_schedule_calls()
+        sent._credit_log_sending()
+        return sent
+
+    def _credit_send_one(self):
+        self.ensure_one()
+        values = {"state": "sent", "sent_date": fields.Datetime.now(), "error_message": False}
+        if self.send_email:
+            if self.partner_id.email:
+                values["mail_id"] = self._credit_send_email().id
+            else:
+                values.update(
+                    print_letter=True,
+                    channel_note=_("No e-mail address: sent as a printed letter instead."),
+                )
+        if self.level_id.post_charges and not self.charge_move_id:
+            values["charge_move_id"] = self._credit_post_charges().id
+        self.write(values)
+
+    def _credit_send_email(self):
+        """Queue the level's e-mail, in the customer's language, with the letter's PDF."""
+        template = self.level_id.mail_template_id or self.env.ref(
+            "credit_control.mail_template_dunning_letter"
+        )
+        attachment = self._credit_letter_attachment()
+        mail_id = template.send_mail(
+            self.id,
+            email_values={"attachment_ids": [attachment.id]},
+            raise_exception=True,
+        )
+        mail = self.env["mail.mail"].sudo().browse(mail_id)
+        self.message_post(
+            body=_("Letter e-mailed to %(email)s.", email=self.partner_id.email),
+            attachment_ids=attachment.ids,
+        )
+        return mail
+
+    def _credit_letter_attachment(self):
+        report = self.env.ref("credit_control.action_report_dunning_letter")
+        content, _report_type = report._render_qweb_pdf(report, self.ids)
+        filename = f"{self.level_id.with_context(lang=self.lang).name} {self.date}.pdf"
+        return self.env["ir.attachment"].create(
+            {
+                "name": filename.replace("/", "-"),
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+
+    def _credit_post_charges(self):
+        """A posted customer invoice of the letter's fee, interest and compensation."""
+        level = self.level_id
+        lines = []
+        for amount, label in (
+            (self.fee_amount, _("Dunning fee")),
+            (self.interest_amount, _("Late payment interest (D.Lgs. 231/2002)")),
+            (self.compensation_amount, _("Recovery costs compensation (D.Lgs. 231/2002 art. 6)")),
+        ):
+            if not self.currency_id.is_zero(amount):
+                line = {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
+                if level.fee_product_id:
+                    line["product_id"] = level.fee_product_id.id
+                if level.charge_account_id:
+                    line["account_id"] = level.charge_account_id.id
+                lines.append(fields.Command.create(line))
+        if not lines:
+            return self.env["account.move"]
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "currency_id": self.currency_id.id,
+                    "invoice_date": self.date,
+                    "ref": self.name,
+                    "credit_dunning_excluded": True,
+                    "credit_dunning_exclusion_reason": _("Charges of a dunning letter"),
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    def _credit_schedule_calls(self):
+        """A phone-call activity on the customer for its credit controller, in bulk."""
+        letters = self.filtered("phone_call")
+        if not letters:
+            return
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": partner_model,
+                    "res_id": letter.partner_id.id,
+                    "activity_type_id": call_type.id,
+                    "user_id": (letter.company_id.credit_controller_id or self.env.user).id,
+                    "date_deadline": fields.Date.context_today(self),
+                    "summary": _(
+                        "Call about %(level)s (%(amount)s due)",
+                        level=letter.level_id.name,
+                        amount=letter.currency_id.format(letter.amount_total),
+                    ),
+                }
+                for letter in letters
+            ]
+        )
+
+    def _credit_log_sending(self):
+        """One chatter note per customer and per invoice, in two batched calls."""
+        if not self:
+            return
+        partner_bodies, move_bodies = {}, {}
+        for letter in self:
+            channels = ", ".join(
+                label
+                for flag, label in (
+                    (letter.send_email and letter.mail_id, _("e-mail")),
+                    (letter.print_letter, _("printed letter")),
+                    (letter.phone_call, _("phone call")),
+                )
+                if flag
+            )
+            body = Markup("%s") % _(
+                "Dunning letter '%(level)s' of %(date)s sent (%(channels)s), total %(total)s.",
+                level=letter.level_id.name,
+                date=letter.date,
+                channels=channels or _("no channel"),
+                total=letter.currency_id.format(letter.amount_total),
+            )
+            if letter.channel_note:
+                body += Markup("<br/>") + letter.channel_note
+            partner_bodies[letter.partner_id.id] = body
+            for move in letter.line_ids.move_id:
+                move_bodies[move.id] = body
+        self.env["res.partner"].browse(partner_bodies)._message_log_batch(partner_bodies)
+        self.env["account.move"].browse(move_bodies)._message_log_batch(move_bodies)
+
+    @api.model
+    def _cron_retry_failed_mail(self):
+        """Queue again the e-mails of sent letters that failed; after a few tries the
+        letter goes to 'error' for a controller to look at."""
+        letters = self.search([("state", "=", "sent"), ("mail_id.state", "=", "exception")])
+        for letter in letters:
+            if letter.mail_retry_count >= MAIL_RETRIES:
+                letter.write(
+                    {
+                        "state": "error",
+                        "error_message": _(
+                            "The e-mail failed %(count)s times: %(reason)s",
+                            count=letter.mail_retry_count,
+                            reason=letter.mail_id.failure_reason or "",
+                        ),
+                    }
+                )
+            else:
+                letter.mail_id.mark_outgoing()
+                letter.mail_retry_count += 1
+        return letters
+
+
+def _format_interest(result, letter):
+    """The interest computation as text lines, for the letter and the item."""
+    currency = letter.currency_id
+    return "\n".join(
+        f"{segment.start.strftime('%d/%m/%Y')} - {segment.end.strftime('%d/%m/%Y')}: "
+        f"{segment.days} x {currency.format(float(segment.base))} x {segment.rate}% / "
+        f"{interest_core.YEAR_DAYS} = {currency.format(float(segment.interest))}"
+        for segment in result.segments
+    )
+
+
+def _error_text(exc):
+    return str(exc.args[0]) if getattr(exc, "args", None) else repr(exc)
