@@ -1,4 +1,3 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -33,14 +32,10 @@ class AccountMove(models.Model):
         """Domain on ``account.move.line`` for receivable lines of collectible invoices."""
         return [("move_id.credit_collectible", "=", True)]
 
-
-class AccountMoveDunning(models.Model):
-    """Dunning fields of an invoice: excluded with a reason, its level and last letter."""
-
-    _inherit = "account.move"
-
+    # Dunning: excluded with a reason, the level reached and the last letter
     credit_dunning_excluded = fields.Boolean(
         string="Excluded from Dunning",
+        default=False,
         copy=False,
         tracking=True,
         help="Never chase this invoice (e.g. disputed by the customer).",
@@ -83,5 +78,7 @@ class AccountMoveDunning(models.Model):
         for move in self:
             if move.credit_dunning_excluded and not move.credit_dunning_exclusion_reason:
                 raise ValidationError(
-                    _("Say why invoice %s is excluded from dunning (e.g. the dispute).", move.name)
+                    self.env._(
+                        "Say why invoice %s is excluded from dunning (e.g. the dispute).", move.name
+                    )
                 )

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -50,20 +49,19 @@ class CreditDunningLetter(models.Model):
     line_ids = fields.One2many(
         comodel_name="credit.dunning.letter.line", inverse_name="letter_id", string="Items"
     )
-    amount_due = fields.Monetary(string="Amount Due", currency_field="currency_id")
+    amount_due = fields.Monetary(currency_field="currency_id")
     interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
     compensation_amount = fields.Monetary(string="Compensation", currency_field="currency_id")
     fee_amount = fields.Monetary(string="Fee", currency_field="currency_id")
     amount_total = fields.Monetary(
         string="Total", currency_field="currency_id", compute="_compute_amount_total", store=True
     )
-    pay_by = fields.Date(string="Pay By", compute="_compute_pay_by")
+    pay_by = fields.Date(compute="_compute_pay_by")
     send_email = fields.Boolean(string="E-mail")
     print_letter = fields.Boolean(string="Printed Letter")
-    phone_call = fields.Boolean(string="Phone Call")
+    phone_call = fields.Boolean()
     channel_note = fields.Char(
-        help="Why the letter goes by another channel than its level says "
-        "(e.g. no e-mail address)."
+        help="Why the letter goes by another channel than its level says (e.g. no e-mail address)."
     )
     error_message = fields.Text(readonly=True)
     sent_date = fields.Datetime(readonly=True)
@@ -176,9 +174,7 @@ class CreditDunningLetter(models.Model):
             try:
                 compensation = money.to_decimal(0)
                 if level.charge_compensation:
-                    compensation = letter._credit_convert(
-                        interest_core.FLAT_COMPENSATION_EUR, eur
-                    )
+                    compensation = letter._credit_convert(interest_core.FLAT_COMPENSATION_EUR, eur)
                 fee = money.to_decimal(0)
                 if level.fee_type == "fixed":
                     fee = letter._credit_convert(level.fee_fixed, letter.company_id.currency_id)
@@ -207,7 +203,7 @@ class CreditDunningLetter(models.Model):
                             digits=digits,
                         )
                     except interest_core.MissingRateError as exc:
-                        error = _(
+                        error = self.env._(
                             "No statutory late interest rate for the half-year(s) starting "
                             "%(periods)s: add it under Credit Control > Configuration > Late "
                             "Interest Rates, then reset the letter to review.",
@@ -228,7 +224,9 @@ class CreditDunningLetter(models.Model):
                     total_compensation += compensation
                 line_updates[line] = values
             if level.fee_type == "percent":
-                fee = money.round_money(amount_due * money.to_decimal(level.fee_percent) / 100, digits)
+                fee = money.round_money(
+                    amount_due * money.to_decimal(level.fee_percent) / 100, digits
+                )
             updates = {
                 "amount_due": float(amount_due),
                 "interest_amount": 0.0 if error else float(total_interest),
@@ -294,7 +292,7 @@ class CreditDunningLetter(models.Model):
             )
             if not has_rate:
                 raise UserError(
-                    _(
+                    self.env._(
                         "No exchange rate for %(currency)s on or before %(date)s: add one "
                         "under Accounting > Configuration > Currencies, then reset the "
                         "letter to review.",
@@ -317,7 +315,7 @@ class CreditDunningLetter(models.Model):
 
     def action_cancel(self):
         if any(letter.state == "sent" for letter in self):
-            raise UserError(_("A letter already sent cannot be cancelled."))
+            raise UserError(self.env._("A letter already sent cannot be cancelled."))
         self.state = "cancelled"
         return True
 
@@ -335,7 +333,9 @@ class CreditDunningLetter(models.Model):
         return True
 
     def action_print(self):
-        return self.env.ref("credit_control.action_report_dunning_letter").report_action(self)
+        return self.env.ref("credit_control.action_report_dunning_letter").report_action(
+            self, config=False
+        )
 
     # ------------------------------------------------------------------
     # Sending
@@ -350,7 +350,7 @@ class CreditDunningLetter(models.Model):
                 with self.env.cr.savepoint():
                     letter._credit_send_one()
                 sent |= letter
-            except Exception as exc:  # noqa: BLE001 - any failure puts only this letter in error
+            except Exception as exc:
                 _logger.info("Dunning letter %s not sent: %s", letter.id, exc)
                 letter.write({"state": "error", "error_message": _error_text(exc)})
         sent._credit_schedule_calls()
@@ -366,7 +366,7 @@ class CreditDunningLetter(models.Model):
             else:
                 values.update(
                     print_letter=True,
-                    channel_note=_("No e-mail address: sent as a printed letter instead."),
+                    channel_note=self.env._("No e-mail address: sent as a printed letter instead."),
                 )
         if self.level_id.post_charges and not self.charge_move_id:
             values["charge_move_id"] = self._credit_post_charges().id
@@ -385,7 +385,7 @@ class CreditDunningLetter(models.Model):
         )
         mail = self.env["mail.mail"].sudo().browse(mail_id)
         self.message_post(
-            body=_("Letter e-mailed to %(email)s.", email=self.partner_id.email),
+            body=self.env._("Letter e-mailed to %(email)s.", email=self.partner_id.email),
             attachment_ids=attachment.ids,
         )
         return mail
@@ -409,9 +409,12 @@ class CreditDunningLetter(models.Model):
         level = self.level_id
         lines = []
         for amount, label in (
-            (self.fee_amount, _("Dunning fee")),
-            (self.interest_amount, _("Late payment interest (D.Lgs. 231/2002)")),
-            (self.compensation_amount, _("Recovery costs compensation (D.Lgs. 231/2002 art. 6)")),
+            (self.fee_amount, self.env._("Dunning fee")),
+            (self.interest_amount, self.env._("Late payment interest (D.Lgs. 231/2002)")),
+            (
+                self.compensation_amount,
+                self.env._("Recovery costs compensation (D.Lgs. 231/2002 art. 6)"),
+            ),
         ):
             if not self.currency_id.is_zero(amount):
                 line = {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
@@ -433,7 +436,7 @@ class CreditDunningLetter(models.Model):
                     "invoice_date": self.date,
                     "ref": self.name,
                     "credit_dunning_excluded": True,
-                    "credit_dunning_exclusion_reason": _("Charges of a dunning letter"),
+                    "credit_dunning_exclusion_reason": self.env._("Charges of a dunning letter"),
                     "invoice_line_ids": lines,
                 }
             )
@@ -456,7 +459,7 @@ class CreditDunningLetter(models.Model):
                     "activity_type_id": call_type.id,
                     "user_id": (letter.company_id.credit_controller_id or self.env.user).id,
                     "date_deadline": fields.Date.context_today(self),
-                    "summary": _(
+                    "summary": self.env._(
                         "Call about %(level)s (%(amount)s due)",
                         level=letter.level_id.name,
                         amount=letter.currency_id.format(letter.amount_total),
@@ -475,17 +478,17 @@ class CreditDunningLetter(models.Model):
             channels = ", ".join(
                 label
                 for flag, label in (
-                    (letter.send_email and letter.mail_id, _("e-mail")),
-                    (letter.print_letter, _("printed letter")),
-                    (letter.phone_call, _("phone call")),
+                    (letter.send_email and letter.mail_id, self.env._("e-mail")),
+                    (letter.print_letter, self.env._("printed letter")),
+                    (letter.phone_call, self.env._("phone call")),
                 )
                 if flag
             )
-            body = Markup("%s") % _(
+            body = Markup("%s") % self.env._(
                 "Dunning letter '%(level)s' of %(date)s sent (%(channels)s), total %(total)s.",
                 level=letter.level_id.name,
                 date=letter.date,
-                channels=channels or _("no channel"),
+                channels=channels or self.env._("no channel"),
                 total=letter.currency_id.format(letter.amount_total),
             )
             if letter.channel_note:
@@ -506,7 +509,7 @@ class CreditDunningLetter(models.Model):
                 letter.write(
                     {
                         "state": "error",
-                        "error_message": _(
+                        "error_message": self.env._(
                             "The e-mail failed %(count)s times: %(reason)s",
                             count=letter.mail_retry_count,
                             reason=letter.mail_id.failure_reason or "",

@@ -1,4 +1,3 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -78,7 +77,6 @@ class CreditDunningLevel(models.Model):
     fee_percent = fields.Float(string="Fee (%)", digits=(5, 2))
     fee_product_id = fields.Many2one(
         comodel_name="product.product",
-        string="Fee Product",
         help="Product of the fee when it is invoiced to the customer.",
     )
     charge_account_id = fields.Many2one(
@@ -111,8 +109,11 @@ class CreditDunningLevel(models.Model):
     )
 
     _sql_constraints = [
-        ("fee_percent_range", "CHECK(fee_percent >= 0 AND fee_percent <= 100)",
-         "A fee percentage is between 0 and 100."),
+        (
+            "fee_percent_range",
+            "CHECK(fee_percent >= 0 AND fee_percent <= 100)",
+            "A fee percentage is between 0 and 100.",
+        ),
     ]
 
     @api.constrains("days", "policy_id")
@@ -123,7 +124,7 @@ class CreditDunningLevel(models.Model):
             )
             if clash:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Levels '%(level)s' and '%(other)s' of policy '%(policy)s' are both "
                         "reached %(days)s days after the due date: give each level its own "
                         "number of days.",
@@ -139,17 +140,19 @@ class CreditDunningLevel(models.Model):
         for level in self:
             if level.min_amount < 0 or level.fee_fixed < 0:
                 raise ValidationError(
-                    _("Level '%s': amounts cannot be negative.", level.name)
+                    self.env._("Level '%s': amounts cannot be negative.", level.name)
                 )
             if level.min_days_since_last < 0 or level.payment_days < 0:
-                raise ValidationError(_("Level '%s': days cannot be negative.", level.name))
+                raise ValidationError(
+                    self.env._("Level '%s': days cannot be negative.", level.name)
+                )
 
     @api.constrains("stage", "payment_days")
     def _check_final_notice_term(self):
         for level in self:
             if level.stage == "final_notice" and level.payment_days < FINAL_NOTICE_MIN_DAYS:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A final notice must give at least %(days)s days to pay "
                         "(art. 1454 of the Italian Civil Code).",
                         days=FINAL_NOTICE_MIN_DAYS,
@@ -161,7 +164,7 @@ class CreditDunningLevel(models.Model):
         for level in self:
             if level.post_charges and not (level.charge_account_id or level.fee_product_id):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Level '%s' invoices its charges: set the charges account or the "
                         "fee product.",
                         level.name,

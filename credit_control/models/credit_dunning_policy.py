@@ -1,4 +1,3 @@
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -23,7 +22,7 @@ class CreditDunningPolicy(models.Model):
         comodel_name="res.company", required=True, default=lambda self: self.env.company
     )
     level_ids = fields.One2many(
-        comodel_name="credit.dunning.level", inverse_name="policy_id", string="Levels"
+        comodel_name="credit.dunning.level", inverse_name="policy_id", string="Levels", copy=True
     )
     level_count = fields.Integer(compute="_compute_level_count")
     interest_type = fields.Selection(
@@ -38,7 +37,6 @@ class CreditDunningPolicy(models.Model):
     )
     contractual_rate = fields.Float(string="Yearly Rate (%)", digits=(5, 2))
     credit_bands = fields.Char(
-        string="Credit Bands",
         help="Customers of these credit bands (e.g. 'DE') follow this policy unless they "
         "have one of their own. Used when customer scoring is installed.",
     )
@@ -63,7 +61,9 @@ class CreditDunningPolicy(models.Model):
         for policy in self:
             if policy.interest_type == "contractual" and policy.contractual_rate <= 0:
                 raise ValidationError(
-                    _("Policy '%s': give the contractual yearly interest rate.", policy.name)
+                    self.env._(
+                        "Policy '%s': give the contractual yearly interest rate.", policy.name
+                    )
                 )
 
     def _check_has_levels(self):
@@ -71,7 +71,7 @@ class CreditDunningPolicy(models.Model):
         for policy in self:
             if not policy.level_ids:
                 raise UserError(
-                    _(
+                    self.env._(
                         "The dunning policy '%s' has no levels: add at least one level "
                         "(Credit Control > Configuration > Dunning Policies).",
                         policy.name,
@@ -88,7 +88,7 @@ class CreditDunningPolicy(models.Model):
 
         Called at install (data file) and when a company is created.
         """
-        companies = companies if companies is not None else self.env["res.company"].search([])
+        companies = companies if companies is not None else self.env["res.company"].search([])  # pylint: disable=no-search-all
         with_policy = set(
             self.with_context(active_test=False)
             .search([("company_id", "in", companies.ids)])
@@ -99,9 +99,7 @@ class CreditDunningPolicy(models.Model):
             policy = self.sudo().create(self._credit_default_policy_values(company))
             for level, (_key, definition) in zip(policy.level_ids, DEFAULT_LEVELS, strict=True):
                 store_translation(level, "name", "it_IT", definition["name_it"])
-                store_translation(
-                    level, "letter_text", "it_IT", definition["letter_text_it"]
-                )
+                store_translation(level, "letter_text", "it_IT", definition["letter_text_it"])
             store_translation(policy, "name", "it_IT", "Sollecito standard")
             company.sudo().credit_dunning_policy_id = policy
             policies |= policy

@@ -1,18 +1,17 @@
 import logging
+import threading
 from collections import defaultdict
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo import modules
+from odoo import tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools import split_every
 
 from ..core import dunning_levels
-from ..core import interest as interest_core
 from ..core import money
 
 _logger = logging.getLogger(__name__)
@@ -53,15 +52,13 @@ class CreditDunningRun(models.Model):
     to_send_count = fields.Integer(string="To Send", compute="_compute_letter_counts")
     error_count = fields.Integer(string="In Error", compute="_compute_letter_counts")
     print_count = fields.Integer(string="To Print", compute="_compute_letter_counts")
-    note = fields.Text(
-        string="Run Notes", readonly=True, help="What the run left out, and why."
-    )
+    note = fields.Text(string="Run Notes", readonly=True, help="What the run left out, and why.")
     rate_warning = fields.Char(compute="_compute_rate_warning")
 
     @api.depends("date", "company_id")
     def _compute_name(self):
         for run in self:
-            run.name = _(
+            run.name = self.env._(
                 "Dunning %(date)s (%(company)s)", date=run.date, company=run.company_id.name
             )
 
@@ -74,7 +71,9 @@ class CreditDunningRun(models.Model):
             run.to_send_count = states.count("to_send")
             run.error_count = states.count("error")
             run.print_count = len(
-                run.letter_ids.filtered(lambda letter: letter.print_letter and letter.state == "sent")
+                run.letter_ids.filtered(
+                    lambda letter: letter.print_letter and letter.state == "sent"
+                )
             )
 
     @api.depends("date")
@@ -100,14 +99,14 @@ class CreditDunningRun(models.Model):
         today = fields.Date.context_today(self)
         if self.date > today:
             raise UserError(
-                _(
+                self.env._(
                     "A dunning run cannot be dated in the future (%(date)s): letters would "
                     "count days that have not passed yet.",
                     date=self.date,
                 )
             )
         if self.state != "draft":
-            raise UserError(_("This run has already proposed its letters."))
+            raise UserError(self.env._("This run has already proposed its letters."))
 
     def _lock_company(self):
         """Only one run per company at a time: a transaction-level advisory lock.
@@ -121,7 +120,7 @@ class CreditDunningRun(models.Model):
         )
         if not self.env.cr.fetchone()[0]:
             raise UserError(
-                _(
+                self.env._(
                     "Another dunning run of %(company)s is computing right now; "
                     "try again in a moment.",
                     company=self.company_id.name,
@@ -147,7 +146,9 @@ class CreditDunningRun(models.Model):
         )
         excluded = Line._credit_dunning_excluded_domain()
         if excluded:
-            domain = expression.AND([domain, ["!", *expression.OR(excluded)]])
+            # a subquery rather than a negated domain: NOT (x = TRUE) drops NULL rows too
+            excluded_lines = Line._search(expression.OR(excluded))
+            domain = expression.AND([domain, [("id", "not in", excluded_lines)]])
         return domain
 
     def _fetch_candidates(self):
@@ -264,10 +265,12 @@ class CreditDunningRun(models.Model):
         )
         notes = []
         if paused:
-            notes.append(_("%s customer(s) paused.", len(paused)))
+            notes.append(self.env._("%s customer(s) paused.", len(paused)))
         if with_credit:
             notes.append(
-                _("%s customer(s) with an unmatched payment or credit left out.", len(with_credit))
+                self.env._(
+                    "%s customer(s) with an unmatched payment or credit left out.", len(with_credit)
+                )
             )
         rows_by_policy = defaultdict(list)
         for row in rows:
@@ -309,7 +312,7 @@ class CreditDunningRun(models.Model):
             proposals += [(policy, proposal) for proposal in plan.letters]
         rows_by_id = {row["id"]: row for row in rows}
         letters = Letter._credit_create_from_proposals(self, proposals, rows_by_id, compensated)
-        notes.append(_("%s letter(s) proposed.", len(letters)))
+        notes.append(self.env._("%s letter(s) proposed.", len(letters)))
         self.note = "\n".join(notes)
         return letters
 
@@ -335,8 +338,10 @@ class CreditDunningRun(models.Model):
             lambda letter: letter.print_letter and letter.state == "sent"
         )
         if not letters:
-            raise UserError(_("No letter of this run is to be printed."))
-        return self.env.ref("credit_control.action_report_dunning_letter").report_action(letters)
+            raise UserError(self.env._("No letter of this run is to be printed."))
+        return self.env.ref("credit_control.action_report_dunning_letter").report_action(
+            letters, config=False
+        )
 
     def action_view_letters(self):
         self.ensure_one()
@@ -384,5 +389,5 @@ class CreditDunningRun(models.Model):
 
     def _credit_commit(self):
         """Commit between batches, except under tests (they run in one transaction)."""
-        if not modules.module.current_test:
+        if not (tools.config["test_enable"] or getattr(threading.current_thread(), "testing", 0)):
             self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -1,7 +1,6 @@
 import csv
 from datetime import date
 
-from odoo import _
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -50,11 +49,13 @@ class CreditInterestRate(models.Model):
         for record in self:
             if record.period_start != dates.half_year_start(record.period_start):
                 raise ValidationError(
-                    _("A late interest rate starts on 1 January or 1 July, not on %s.")
-                    % record.period_start
+                    self.env._(
+                        "A late interest rate starts on 1 January or 1 July, not on %s.",
+                        record.period_start,
+                    )
                 )
             if record.rate < 0:
-                raise ValidationError(_("A late interest rate cannot be negative."))
+                raise ValidationError(self.env._("A late interest rate cannot be negative."))
 
     @api.onchange("ecb_rate")
     def _onchange_ecb_rate(self):
@@ -76,7 +77,7 @@ class CreditInterestRate(models.Model):
         start = dates.half_year_start(day)
         if self.sudo().search_count([("period_start", "=", start)], limit=1):
             return False
-        return _(
+        return self.env._(
             "No statutory late interest rate for the half-year starting %(start)s: "
             "add it under Credit Control > Configuration > Late Interest Rates "
             "(ECB rate + 8 points, published by the Ministry in the Gazzetta Ufficiale). "

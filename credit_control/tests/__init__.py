@@ -1,1 +1,2 @@
+from . import test_dunning
 from . import test_foundation
