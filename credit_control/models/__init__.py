@@ -1,7 +1,6 @@
 from . import account_move
 from . import account_move_line
 from . import credit_dunning_letter
-from . import credit_dunning_letter_analysis
 from . import credit_dunning_letter_line
 from . import credit_dunning_level
 from . import credit_dunning_policy

@@ -110,40 +110,50 @@ class CreditDunningLetter(models.Model):
 
     @api.model
     def _credit_create_from_proposals(self, run, proposals, rows_by_id, compensated_moves):
-        """Bulk-create the letters and items the core proposed, with their charges."""
+        """Bulk-create the letters and items the core proposed, charges included: the
+        values are computed first, then written by two ``create`` calls."""
+        Level = self.env["credit.dunning.level"]
+        currencies = self.env["res.currency"].browse(
+            {proposal.group[1] for _policy, proposal in proposals}
+        )
+        digits = {currency.id: currency.decimal_places for currency in currencies}
+        context = self._credit_charges_context(list(rows_by_id))
         letter_values, lines_per_letter = [], []
         for policy, proposal in proposals:
-            level = self.env["credit.dunning.level"].browse(proposal.level.key)
+            level = Level.browse(proposal.level.key)
             partner_id, currency_id = proposal.group
-            letter_values.append(
+            values = {
+                "run_id": run.id,
+                "company_id": run.company_id.id,
+                "date": run.date,
+                "partner_id": partner_id,
+                "currency_id": currency_id,
+                "policy_id": policy.id,
+                "level_id": level.id,
+                "state": "draft" if level.review else "to_send",
+                "send_email": level.send_email,
+                "print_letter": level.send_letter,
+                "phone_call": level.send_phone,
+            }
+            lines = [
                 {
-                    "run_id": run.id,
-                    "company_id": run.company_id.id,
-                    "date": run.date,
-                    "partner_id": partner_id,
-                    "currency_id": currency_id,
-                    "policy_id": policy.id,
-                    "level_id": level.id,
-                    "state": "draft" if level.review else "to_send",
-                    "send_email": level.send_email,
-                    "print_letter": level.send_letter,
-                    "phone_call": level.send_phone,
+                    "move_line_id": item.key,
+                    "move_id": rows_by_id[item.key]["move_id"],
+                    "level_id": item_level.key,
+                    "due_date": item.due_date,
+                    "days_late": (run.date - item.due_date).days,
+                    "amount": rows_by_id[item.key]["amount_currency"],
+                    "open_amount": rows_by_id[item.key]["amount_residual_currency"],
                 }
+                for item, item_level in proposal.items
+            ]
+            values.update(
+                self._credit_charges(
+                    values, lines, level, policy, digits[currency_id], compensated_moves, context
+                )
             )
-            lines_per_letter.append(
-                [
-                    {
-                        "move_line_id": item.key,
-                        "move_id": rows_by_id[item.key]["move_id"],
-                        "level_id": item_level.key,
-                        "due_date": item.due_date,
-                        "days_late": (run.date - item.due_date).days,
-                        "amount": rows_by_id[item.key]["amount_currency"],
-                        "open_amount": rows_by_id[item.key]["amount_residual_currency"],
-                    }
-                    for item, item_level in proposal.items
-                ]
-            )
+            letter_values.append(values)
+            lines_per_letter.append(lines)
         letters = self.with_context(
             mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
         ).create(letter_values)
@@ -153,93 +163,133 @@ class CreditDunningLetter(models.Model):
             for values in lines
         ]
         self.env["credit.dunning.letter.line"].create(line_values)
-        letters._credit_compute_charges(compensated_moves)
         return letters
 
-    def _credit_compute_charges(self, compensated_moves=None):
-        """Amount due, interest, EUR 40 compensation and fee of each letter, in bulk.
+    @api.model
+    def _credit_charges_context(self, move_line_ids):
+        """What every letter's charges need, fetched once: rates, payments, EUR."""
+        return {
+            "rate_table": self.env["credit.interest.rate"]._credit_rate_table(),
+            "payments": self._credit_item_payments(move_line_ids),
+            "eur": self.env.ref("base.EUR"),
+            "converted": {},
+        }
 
-        A letter whose charges cannot be computed (no rate for a half-year, no exchange
-        rate) goes to 'error' with the reason; the rest of the run goes on.
-        """
+    def _credit_compute_charges(self, compensated_moves=None):
+        """Compute again the amounts of existing letters (after a fix, e.g. a new rate)."""
         if compensated_moves is None:
             compensated_moves = self._credit_compensated_moves()
-        rate_table = self.env["credit.interest.rate"]._credit_rate_table()
-        payments = self._credit_item_payments()
-        eur = self.env.ref("base.EUR")
-        letter_updates, line_updates = {}, {}
+        context = self._credit_charges_context(self.line_ids.move_line_id.ids)
         for letter in self:
-            digits = letter.currency_id.decimal_places
-            level, policy = letter.level_id, letter.policy_id
-            try:
-                compensation = money.to_decimal(0)
-                if level.charge_compensation:
-                    compensation = letter._credit_convert(interest_core.FLAT_COMPENSATION_EUR, eur)
-                fee = money.to_decimal(0)
-                if level.fee_type == "fixed":
-                    fee = letter._credit_convert(level.fee_fixed, letter.company_id.currency_id)
-                error = False
-            except UserError as exc:
-                error, compensation, fee = exc.args[0], money.to_decimal(0), money.to_decimal(0)
-            amount_due = money.to_decimal(0)
-            total_interest = money.to_decimal(0)
-            total_compensation = money.to_decimal(0)
-            for line in letter.line_ids:
-                amount_due += money.to_decimal(line.open_amount)
-                values = {"interest_amount": 0.0, "compensation_amount": 0.0}
-                if line.days_late > 0 and level.charge_interest and not error:
-                    try:
-                        result = interest_core.compute_interest(
-                            line.amount,
-                            line.due_date,
-                            letter.date,
-                            payments=payments.get(line.move_line_id.id, ()),
-                            rate_table=rate_table if policy.interest_type == "statutory" else None,
-                            fixed_rate=(
-                                policy.contractual_rate
-                                if policy.interest_type == "contractual"
-                                else None
-                            ),
-                            digits=digits,
-                        )
-                    except interest_core.MissingRateError as exc:
-                        error = self.env._(
-                            "No statutory late interest rate for the half-year(s) starting "
-                            "%(periods)s: add it under Credit Control > Configuration > Late "
-                            "Interest Rates, then reset the letter to review.",
-                            periods=", ".join(str(day) for day in exc.half_years),
-                        )
-                    else:
-                        values["interest_amount"] = float(result.total)
-                        values["interest_detail"] = _format_interest(result, letter)
-                        total_interest += result.total
-                if (
-                    line.days_late > 0
-                    and compensation
-                    and line.move_id.id not in compensated_moves
-                    and not error
-                ):
-                    compensated_moves.add(line.move_id.id)
-                    values["compensation_amount"] = float(compensation)
-                    total_compensation += compensation
-                line_updates[line] = values
-            if level.fee_type == "percent":
-                fee = money.round_money(
-                    amount_due * money.to_decimal(level.fee_percent) / 100, digits
-                )
-            updates = {
-                "amount_due": float(amount_due),
-                "interest_amount": 0.0 if error else float(total_interest),
-                "compensation_amount": 0.0 if error else float(total_compensation),
-                "fee_amount": float(fee),
+            letter_values = {
+                "date": letter.date,
+                "company_id": letter.company_id.id,
+                "currency_id": letter.currency_id.id,
             }
-            if error:
-                updates.update(state="error", error_message=error)
-            letter_updates[letter] = updates
-        for line, values in line_updates.items():
-            line.write(values)
-        for letter, values in letter_updates.items():
-            letter.write(values)
+            lines = [
+                {
+                    "record": line,
+                    "move_line_id": line.move_line_id.id,
+                    "move_id": line.move_id.id,
+                    "due_date": line.due_date,
+                    "days_late": line.days_late,
+                    "amount": line.amount,
+                    "open_amount": line.open_amount,
+                }
+                for line in letter.line_ids
+            ]
+            updates = self._credit_charges(
+                letter_values,
+                lines,
+                letter.level_id,
+                letter.policy_id,
+                letter.currency_id.decimal_places,
+                compensated_moves,
+                context,
+            )
+            for values in lines:
+                record = values.pop("record")
+                record.write(
+                    {
+                        key: values.get(key, False)
+                        for key in ("interest_amount", "compensation_amount", "interest_detail")
+                    }
+                )
+            letter.write(updates)
+
+    @api.model
+    def _credit_charges(self, letter, lines, level, policy, digits, compensated_moves, context):
+        """Amount due, interest, EUR 40 compensation and fee of one letter.
+
+        ``letter`` and ``lines`` are value dicts; the lines get their interest and
+        compensation; returns the letter's amounts. When they cannot be computed (no
+        rate for a half-year, no exchange rate) the letter goes to 'error' with the
+        reason: a rate is never guessed, and the rest of the run goes on.
+        """
+        zero = money.to_decimal(0)
+        error = False
+        compensation = fee = zero
+        try:
+            if level.charge_compensation:
+                compensation = self._credit_convert(
+                    interest_core.FLAT_COMPENSATION_EUR, context["eur"], letter, context
+                )
+            if level.fee_type == "fixed":
+                fee = self._credit_convert(
+                    level.fee_fixed, level.company_id.currency_id, letter, context
+                )
+        except UserError as exc:
+            error = exc.args[0]
+        amount_due = total_interest = total_compensation = zero
+        statutory = policy.interest_type == "statutory"
+        for line in lines:
+            amount_due += money.to_decimal(line["open_amount"])
+            line["interest_amount"] = line["compensation_amount"] = 0.0
+            if line["days_late"] <= 0 or error:
+                continue
+            if level.charge_interest:
+                try:
+                    result = interest_core.compute_interest(
+                        line["amount"],
+                        line["due_date"],
+                        letter["date"],
+                        payments=context["payments"].get(line["move_line_id"], ()),
+                        rate_table=context["rate_table"] if statutory else None,
+                        fixed_rate=None if statutory else policy.contractual_rate,
+                        digits=digits,
+                    )
+                except interest_core.MissingRateError as exc:
+                    error = self.env._(
+                        "No statutory late interest rate for the half-year(s) starting "
+                        "%(periods)s: add it under Credit Control > Configuration > Late "
+                        "Interest Rates, then put the letter back to review.",
+                        periods=", ".join(str(day) for day in exc.half_years),
+                    )
+                    continue
+                line["interest_amount"] = float(result.total)
+                line["interest_detail"] = _format_interest(result, digits)
+                total_interest += result.total
+            if compensation and line["move_id"] not in compensated_moves:
+                compensated_moves.add(line["move_id"])
+                line["compensation_amount"] = float(compensation)
+                total_compensation += compensation
+        if level.fee_type == "percent":
+            fee = money.round_money(amount_due * money.to_decimal(level.fee_percent) / 100, digits)
+        if error:
+            return {
+                "amount_due": float(amount_due),
+                "interest_amount": 0.0,
+                "compensation_amount": 0.0,
+                "fee_amount": float(fee),
+                "state": "error",
+                "error_message": error,
+            }
+        return {
+            "amount_due": float(amount_due),
+            "interest_amount": float(total_interest),
+            "compensation_amount": float(total_compensation),
+            "fee_amount": float(fee),
+        }
 
     def _credit_compensated_moves(self):
         lines = self.env["credit.dunning.letter.line"].search_fetch(
@@ -253,16 +303,16 @@ class CreditDunningLetter(models.Model):
         )
         return set(lines.move_id.ids)
 
-    def _credit_item_payments(self):
+    @api.model
+    def _credit_item_payments(self, line_ids):
         """``{receivable line id: [(date, amount in the line's currency)]}`` in one query."""
-        line_ids = self.line_ids.move_line_id.ids
         if not line_ids:
             return {}
         self.env.cr.execute(
             SQL(
                 "SELECT debit_move_id, max_date, debit_amount_currency "
                 "FROM account_partial_reconcile WHERE debit_move_id = ANY(%s)",
-                line_ids,
+                list(line_ids),
             )
         )
         payments = {}
@@ -270,38 +320,51 @@ class CreditDunningLetter(models.Model):
             payments.setdefault(line_id, []).append((day, amount))
         return payments
 
-    def _credit_convert(self, amount, from_currency):
+    @api.model
+    def _credit_convert(self, amount, from_currency, letter, context):
         """``amount`` in ``from_currency`` converted to the letter's currency at its date.
 
         Raises a UserError when a currency has no rate on or before that date (Odoo would
-        silently use 1.0).
+        silently use 1.0). Conversions are cached in ``context`` for the run.
         """
-        to_currency = self.currency_id
+        to_currency = self.env["res.currency"].browse(letter["currency_id"])
+        key = (money.to_decimal(amount), from_currency.id, to_currency.id)
+        if key not in context["converted"]:
+            context["converted"][key] = self._credit_convert_uncached(
+                amount, from_currency, to_currency, letter
+            )
+        result = context["converted"][key]
+        if isinstance(result, UserError):
+            raise result
+        return result
+
+    @api.model
+    def _credit_convert_uncached(self, amount, from_currency, to_currency, letter):
         amount = money.to_decimal(amount)
         if from_currency == to_currency:
             return money.round_money(amount, to_currency.decimal_places)
-        company_currency = self.company_id.currency_id
-        for currency in (from_currency | to_currency) - company_currency:
+        company = self.env["res.company"].browse(letter["company_id"])
+        for currency in (from_currency | to_currency) - company.currency_id:
             has_rate = self.env["res.currency.rate"].search_count(
                 [
                     ("currency_id", "=", currency.id),
-                    ("name", "<=", self.date),
-                    ("company_id", "in", (False, self.company_id.root_id.id)),
+                    ("name", "<=", letter["date"]),
+                    ("company_id", "in", (False, company.root_id.id)),
                 ],
                 limit=1,
             )
             if not has_rate:
-                raise UserError(
+                return UserError(
                     self.env._(
                         "No exchange rate for %(currency)s on or before %(date)s: add one "
-                        "under Accounting > Configuration > Currencies, then reset the "
-                        "letter to review.",
+                        "under Accounting > Configuration > Currencies, then put the "
+                        "letter back to review.",
                         currency=currency.name,
-                        date=self.date,
+                        date=letter["date"],
                     )
                 )
         converted = from_currency._convert(
-            float(amount), to_currency, self.company_id, self.date, round=True
+            float(amount), to_currency, company, letter["date"], round=True
         )
         return money.round_money(converted, to_currency.decimal_places)
 
@@ -522,13 +585,12 @@ class CreditDunningLetter(models.Model):
         return letters
 
 
-def _format_interest(result, letter):
+def _format_interest(result, digits):
     """The interest computation as text lines, for the letter and the item."""
-    currency = letter.currency_id
     return "\n".join(
         f"{segment.start.strftime('%d/%m/%Y')} - {segment.end.strftime('%d/%m/%Y')}: "
-        f"{segment.days} x {currency.format(float(segment.base))} x {segment.rate}% / "
-        f"{interest_core.YEAR_DAYS} = {currency.format(float(segment.interest))}"
+        f"{segment.days} d x {segment.base:,.{digits}f} x {segment.rate}% / "
+        f"{interest_core.YEAR_DAYS} = {segment.interest:,.{digits}f}"
         for segment in result.segments
     )
 
