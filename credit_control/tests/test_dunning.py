@@ -13,8 +13,9 @@ from ..models.credit_dunning_letter import CreditDunningLetter
 from .common import CreditControlCommon
 
 
-@tagged("post_install", "-at_install")
-class TestDunning(CreditControlCommon):
+class TestDunningCommon(CreditControlCommon):
+    """A company in EUR with the standard policy, rates for every half-year, a controller."""
+
     @classmethod
     def _create_company(cls, **create_values):
         # a company in EUR, as an Italian one: statutory interest and the EUR 40 apply
@@ -72,6 +73,9 @@ class TestDunning(CreditControlCommon):
     def _letter_of(self, run, partner):
         return run.letter_ids.filtered(lambda letter: letter.partner_id == partner)
 
+
+@tagged("post_install", "-at_install")
+class TestDunning(TestDunningCommon):
     # ------------------------------------------------------------------
     # Configuration
     # ------------------------------------------------------------------
