@@ -285,6 +285,14 @@ class CreditDunningRun(models.Model):
             rows_by_policy[policies[partner_id]].append(row)
         proposals = []
         for policy, policy_rows in rows_by_policy.items():
+            if not policy:
+                raise UserError(
+                    self.env._(
+                        "%(company)s has no dunning policy: create one under Credit Control > "
+                        "Configuration > Dunning Policies.",
+                        company=company.name,
+                    )
+                )
             policy._check_has_levels()
             levels = {
                 level.id: dunning_levels.Level(
@@ -497,4 +505,6 @@ class CreditDunningRun(models.Model):
         )
         run = self.create({"company_id": company.id, "date": today})
         run.with_company(company).action_compute()
+        # the automatic letters go out (the customer without e-mail gets a printed letter)
+        run.with_company(company).action_send()
         return run

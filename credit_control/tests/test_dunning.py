@@ -2,6 +2,8 @@ from datetime import date
 from datetime import timedelta
 from unittest.mock import patch
 
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
@@ -113,6 +115,22 @@ class TestDunning(TestDunningCommon):
         self._late_invoice(partner, 500, 20)
         with self.assertRaisesRegex(UserError, "has no levels"):
             self._run()
+        # a company without any policy is told so
+        self.env["credit.dunning.policy"].search([("company_id", "=", self.company.id)]).write(
+            {"active": False}
+        )
+        self.company.credit_dunning_policy_id = False
+        partner.credit_dunning_policy_id = False
+        with self.assertRaisesRegex(UserError, "has no dunning policy"):
+            self._run()
+
+    def test_the_database_refuses_a_second_letter_for_the_same_day_and_level(self):
+        partner = self._customer("Unique Srl")
+        self._late_invoice(partner, 500, 12)
+        letter = self._letter_of(self._run(), partner)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            letter.copy({"line_ids": []})
+            self.env.flush_all()
 
     def test_interest_rates_are_shipped_and_a_missing_half_year_is_warned(self):
         Rate = self.env["credit.interest.rate"]

@@ -91,5 +91,7 @@ class TestDunningDemo(TransactionCase):
         self.assertEqual(len(by_name["Rossi Forniture Srl"].line_ids), 3)
         self.assertEqual(by_name["Brown & Sons Ltd"].stage, "final_notice")
         self.assertEqual(by_name["Bianchi Impianti Snc"].level_id.days, 10)
+        self.assertEqual(by_name["Bianchi Impianti Snc"].state, "sent")
+        self.assertTrue(by_name["Bianchi Impianti Snc"].print_letter, "no e-mail: printed")
         self.assertNotIn("Verdi Logistica SpA", by_name, "paused")
         self.assertNotIn("Neri Costruzioni Srl", by_name, "its only invoice is disputed")
