@@ -137,6 +137,8 @@ class CreditDunningLetter(models.Model):
             }
             lines = [
                 {
+                    "company_id": run.company_id.id,
+                    "currency_id": currency_id,
                     "move_line_id": item.key,
                     "move_id": rows_by_id[item.key]["move_id"],
                     "level_id": item_level.key,

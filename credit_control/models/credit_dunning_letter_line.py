@@ -12,8 +12,10 @@ class CreditDunningLetterLine(models.Model):
     letter_id = fields.Many2one(
         comodel_name="credit.dunning.letter", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="letter_id.company_id", store=True)
-    currency_id = fields.Many2one(related="letter_id.currency_id", store=True)
+    # copies of the letter's, set at creation (a related field costs a lookup per amount
+    # in a bulk create)
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    currency_id = fields.Many2one(comodel_name="res.currency", required=True)
     move_line_id = fields.Many2one(
         comodel_name="account.move.line", string="Receivable Item", required=True, index=True
     )
@@ -22,12 +24,14 @@ class CreditDunningLetterLine(models.Model):
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(required=True)
     days_late = fields.Integer(help="Days from the due date to the letter's date.")
-    amount = fields.Monetary(string="Original Amount", currency_field="currency_id")
-    open_amount = fields.Monetary(currency_field="currency_id")
-    interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
-    compensation_amount = fields.Monetary(
+    # Floats shown as money in the views: the amounts arrive rounded to the currency by
+    # the core, and a Monetary field costs a record lookup per value in a bulk create
+    amount = fields.Float(string="Original Amount", digits=0)
+    open_amount = fields.Float(digits=0)
+    interest_amount = fields.Float(string="Interest", digits=0)
+    compensation_amount = fields.Float(
         string="Compensation",
-        currency_field="currency_id",
+        digits=0,
         help="EUR 40 flat compensation (D.Lgs. 231/2002 art. 6), once per invoice.",
     )
     interest_detail = fields.Text(
