@@ -140,7 +140,7 @@ class CreditDunningLetter(models.Model):
                     "company_id": run.company_id.id,
                     "currency_id": currency_id,
                     "move_line_id": item.key,
-                    "move_id": rows_by_id[item.key]["move_id"],
+                    "move_id": rows_by_id[item.key]["move_id"],  # for the charges only
                     "level_id": item_level.key,
                     "due_date": item.due_date,
                     "days_late": (run.date - item.due_date).days,
@@ -156,16 +156,48 @@ class CreditDunningLetter(models.Model):
             )
             letter_values.append(values)
             lines_per_letter.append(lines)
-        letters = self.with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-        ).create(letter_values)
+        return self._credit_insert(letter_values, lines_per_letter)
+
+    @api.model
+    def _credit_insert(self, letter_values, lines_per_letter):
+        """Insert the letters and their items with two SQL statements.
+
+        Why not ``create``: at 5,000 customers the ORM spends ~2.5 s per 10,000 rows on
+        defaults, related and monetary conversions; these rows are new, complete and
+        validated by the core, and the stored computed fields (name, total, stage) are
+        filled here the same way their computes would.
+        """
+        if not letter_values:
+            return self.browse()
+        Level = self.env["credit.dunning.level"]
+        partners = self.env["res.partner"].browse(
+            {values["partner_id"] for values in letter_values}
+        )
+        partner_names = {partner.id: partner.name for partner in partners}
+        for values in letter_values:
+            level = Level.browse(values["level_id"])
+            values.setdefault("error_message", None)
+            values.update(
+                name=f"{level.name} - {partner_names[values['partner_id']]} - {values['date']}",
+                stage=level.stage,
+                amount_total=values["amount_due"]
+                + values["interest_amount"]
+                + values["compensation_amount"]
+                + values["fee_amount"],
+                mail_retry_count=0,
+            )
+        self.env.flush_all()
+        letter_ids = _insert_rows(self.env, self._name, letter_values)
         line_values = [
-            {**values, "letter_id": letter.id}
-            for letter, lines in zip(letters, lines_per_letter, strict=True)
+            {"interest_detail": None, **values, "letter_id": letter_id}
+            for letter_id, lines in zip(letter_ids, lines_per_letter, strict=True)
             for values in lines
         ]
-        self.env["credit.dunning.letter.line"].create(line_values)
-        return letters
+        for values in line_values:
+            del values["move_id"]  # related to the receivable line, not stored
+        _insert_rows(self.env, "credit.dunning.letter.line", line_values)
+        self.env.invalidate_all()
+        return self.browse(letter_ids)
 
     @api.model
     def _credit_charges_context(self, move_line_ids):
@@ -595,6 +627,45 @@ def _format_interest(result, digits):
         f"{interest_core.YEAR_DAYS} = {segment.interest:,.{digits}f}"
         for segment in result.segments
     )
+
+
+def _insert_rows(env, model_name, rows):
+    """Insert ``rows`` (dicts with the same keys, values already in column form) into the
+    table of ``model_name`` with one statement: a column array per field, ``unnest``.
+
+    Returns the new ids in the order of ``rows`` (taken from the sequence first).
+    """
+    cr, model = env.cr, env[model_name]
+    cr.execute(
+        SQL(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            model._table,
+            len(rows),
+        )
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    columns = sorted(rows[0])
+    now, uid = cr.now(), env.uid
+    arrays = [
+        SQL("%s::int4[]", ids),
+        SQL("%s::int4[]", [uid] * len(rows)),
+        SQL("%s::timestamp[]", [now] * len(rows)),
+        SQL("%s::int4[]", [uid] * len(rows)),
+        SQL("%s::timestamp[]", [now] * len(rows)),
+    ] + [
+        SQL(f"%s::{model._fields[column].column_type[1]}[]", [row[column] for row in rows])
+        for column in columns
+    ]
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (id, create_uid, create_date, write_uid, write_date, %s) "
+            "SELECT * FROM unnest(%s)",
+            SQL.identifier(model._table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(arrays),
+        )
+    )
+    return ids
 
 
 def _error_text(exc):

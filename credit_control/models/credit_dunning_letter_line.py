@@ -19,7 +19,8 @@ class CreditDunningLetterLine(models.Model):
     move_line_id = fields.Many2one(
         comodel_name="account.move.line", string="Receivable Item", required=True, index=True
     )
-    move_id = fields.Many2one(comodel_name="account.move", string="Invoice", index=True)
+    # not stored: a second foreign key would lock every invoice row again at insert time
+    move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
     level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True)
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(required=True)

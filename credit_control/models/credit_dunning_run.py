@@ -237,11 +237,13 @@ class CreditDunningRun(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT DISTINCT line.move_id
+                SELECT DISTINCT item.move_id
                   FROM credit_dunning_letter_line line
                   JOIN credit_dunning_letter letter ON letter.id = line.letter_id
+                  JOIN account_move_line item ON item.id = line.move_line_id
                  WHERE letter.state != 'cancelled' AND line.compensation_amount > 0
-                   AND line.move_line_id = ANY(%s)
+                   AND item.move_id IN (
+                       SELECT move_id FROM account_move_line WHERE id = ANY(%s))
                 """,
                 list(line_ids),
             )
