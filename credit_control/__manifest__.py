@@ -21,6 +21,7 @@
         "report/credit_dunning_letter_report.xml",
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
+        "wizards/credit_dunning_run_wizard_views.xml",
     ],
     "demo": [
         "demo/credit_control_demo.xml",

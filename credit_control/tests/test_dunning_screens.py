@@ -22,6 +22,16 @@ class TestDunningScreens(TestDunningCommon):
         review = self.env.ref("credit_control.action_credit_dunning_letter_review")
         self.assertIn("search_default_to_review", review.context)
 
+    def test_manual_wizard_proposes_the_letters_and_opens_the_run(self):
+        partner = self._customer("Wizard Srl")
+        self._late_invoice(partner, 700, 12)
+        wizard = Form(self.env["credit.dunning.run.wizard"])
+        self.assertEqual(wizard.date, self.today)
+        action = wizard.save().action_start()
+        run = self.env["credit.dunning.run"].browse(action["res_id"])
+        self.assertEqual(run.state, "computed")
+        self.assertEqual(self._letter_of(run, partner).level_id, self.first)
+
     def test_partner_history_and_invoice_fields(self):
         partner = self._customer("History Srl")
         invoice = self._late_invoice(partner, 700, 12)
