@@ -385,7 +385,13 @@ class CreditDunningRun(models.Model):
                 limit=1,
             ) or self.create({"company_id": company.id, "date": today, "origin": "cron"})
             if run.state == "draft":
-                run.with_company(company).action_compute()
+                try:
+                    with self.env.cr.savepoint():
+                        run.with_company(company).action_compute()
+                except UserError as error:
+                    # e.g. a manual run of the company is computing: the next call resumes
+                    _logger.info("Dunning run %s not computed: %s", run.id, error)
+                    continue
                 self._credit_commit()
         letters = self.env["credit.dunning.letter"].search(
             [("run_id.origin", "=", "cron"), ("state", "=", "to_send")], order="id"

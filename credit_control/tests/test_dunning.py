@@ -203,6 +203,29 @@ class TestDunning(TestDunningCommon):
         # 30 days x 1,000 x 5 % / 365 = 4.11
         self.assertAlmostEqual(letter.interest_amount, 4.11)
 
+    def test_policy_by_credit_band_when_scoring_is_installed(self):
+        strict = self.policy.copy({"name": "Strict for band E", "credit_bands": "de"})
+        banded = self._customer("Band E Srl")
+        own = self.policy.copy({"name": "Own policy"})
+        with_own = self._customer("Own Policy Srl", credit_dunning_policy_id=own.id)
+        partners = banded | with_own
+        # without customer scoring: the company's default
+        self.assertEqual(
+            partners._credit_dunning_policies(self.company),
+            {banded.id: self.policy, with_own.id: own},
+        )
+        # customer scoring adds res.partner.credit_band (Selection 'A'..'E')
+        Partner = type(self.env["res.partner"])
+        with (
+            patch.dict(Partner._fields, {"credit_band": None}),
+            patch.object(Partner, "credit_band", "E", create=True),
+        ):
+            self.assertEqual(
+                partners._credit_dunning_policies(self.company),
+                {banded.id: strict, with_own.id: own},
+                "the band's policy, unless the customer has its own",
+            )
+
     def test_missing_half_year_rate_puts_the_letter_in_error(self):
         partner = self._customer("Neri Srl")
         self._late_invoice(partner, 1000, 60)
