@@ -9,7 +9,7 @@
     "license": "AGPL-3",
     "author": "credit_control authors",
     "website": "https://github.com/credit-control/credit_control",
-    "depends": ["account", "mail"],
+    "depends": ["account"],
     "external_dependencies": {"python": ["lxml"]},
     "data": [
         "security/credit_control_security.xml",
