@@ -340,6 +340,12 @@ class TestDunning(TestDunningCommon):
             other_cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (8_230_231, self.company.id))
             with self.assertRaisesRegex(UserError, "Another dunning run"):
                 self._run()
+            # the daily cron leaves the locked company for its next call
+            self.env["credit.dunning.run"]._cron_daily()
+            cron_run = self.env["credit.dunning.run"].search(
+                [("company_id", "=", self.company.id), ("origin", "=", "cron")]
+            )
+            self.assertEqual(cron_run.state, "draft")
 
     def test_crash_mid_run_resumes_without_sending_twice(self):
         first_customer = self._customer("Crash One Srl")
