@@ -335,6 +335,18 @@ class TestDunning(TestDunningCommon):
         # next week nothing new happened either
         self.assertFalse(self._letter_of(self._run(compute=False), partner).exists())
 
+    def test_a_cancelled_letter_can_be_proposed_again_and_a_sent_one_not_cancelled(self):
+        partner = self._customer("Cancel Srl")
+        self._late_invoice(partner, 500, 50)
+        letter = self._letter_of(self._run(), partner)
+        letter.action_cancel()
+        again = self._letter_of(self._run(), partner)
+        self.assertEqual(again.level_id, letter.level_id, "the cancelled letter does not count")
+        again.action_send()
+        self.assertEqual(again.state, "sent")
+        with self.assertRaisesRegex(UserError, "already sent"):
+            again.action_cancel()
+
     def test_concurrent_run_of_the_same_company_is_refused(self):
         with self.env.registry.cursor() as other_cr:
             other_cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (8_230_231, self.company.id))
