@@ -117,7 +117,9 @@ class CreditDunningLetter(models.Model):
             {proposal.group[1] for _policy, proposal in proposals}
         )
         digits = {currency.id: currency.decimal_places for currency in currencies}
-        context = self._credit_charges_context(list(rows_by_id))
+        context = self._credit_charges_context(
+            [item.key for _policy, proposal in proposals for item, _level in proposal.items]
+        )
         letter_values, lines_per_letter = [], []
         for policy, proposal in proposals:
             level = Level.browse(proposal.level.key)
@@ -137,8 +139,6 @@ class CreditDunningLetter(models.Model):
             }
             lines = [
                 {
-                    "company_id": run.company_id.id,
-                    "currency_id": currency_id,
                     "move_line_id": item.key,
                     "move_id": rows_by_id[item.key]["move_id"],  # for the charges only
                     "level_id": item_level.key,
@@ -202,8 +202,9 @@ class CreditDunningLetter(models.Model):
     @api.model
     def _credit_charges_context(self, move_line_ids):
         """What every letter's charges need, fetched once: rates, payments, EUR."""
+        rate_table = self.env["credit.interest.rate"]._credit_rate_table()
         return {
-            "rate_table": self.env["credit.interest.rate"]._credit_rate_table(),
+            "rate_table": {day: money.to_decimal(rate) for day, rate in rate_table.items()},
             "payments": self._credit_item_payments(move_line_ids),
             "eur": self.env.ref("base.EUR"),
             "converted": {},
@@ -645,24 +646,26 @@ def _insert_rows(env, model_name, rows):
     )
     ids = [row[0] for row in cr.fetchall()]
     columns = sorted(rows[0])
-    now, uid = cr.now(), env.uid
-    arrays = [
-        SQL("%s::int4[]", ids),
-        SQL("%s::int4[]", [uid] * len(rows)),
-        SQL("%s::timestamp[]", [now] * len(rows)),
-        SQL("%s::int4[]", [uid] * len(rows)),
-        SQL("%s::timestamp[]", [now] * len(rows)),
-    ] + [
-        SQL(f"%s::{model._fields[column].column_type[1]}[]", [row[column] for row in rows])
-        for column in columns
-    ]
+    values = {column: [row[column] for row in rows] for column in columns}
+    if model._log_access:
+        now, uid = cr.now(), env.uid
+        values.update(
+            create_uid=[uid] * len(rows),
+            create_date=[now] * len(rows),
+            write_uid=[uid] * len(rows),
+            write_date=[now] * len(rows),
+        )
+    columns = ["id", *values]
+    values["id"] = ids
     cr.execute(
         SQL(
-            "INSERT INTO %s (id, create_uid, create_date, write_uid, write_date, %s) "
-            "SELECT * FROM unnest(%s)",
+            "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
             SQL.identifier(model._table),
             SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(arrays),
+            SQL(", ").join(
+                SQL(f"%s::{model._fields[column].column_type[1]}[]", values[column])
+                for column in columns
+            ),
         )
     )
     return ids

@@ -141,7 +141,7 @@ class CreditDunningRun(models.Model):
                     ("account_id.account_type", "=", "asset_receivable"),
                     ("reconciled", "=", False),
                     ("amount_residual", ">", 0),
-                    ("date_maturity", "!=", False),
+                    ("date_maturity", "<=", self._latest_reachable_due_date()),
                     ("partner_id", "!=", False),
                 ],
                 self.env["account.move"]._credit_collectible_line_domain(),
@@ -153,6 +153,14 @@ class CreditDunningRun(models.Model):
             excluded_lines = Line._search(expression.OR(excluded))
             domain = expression.AND([domain, [("id", "not in", excluded_lines)]])
         return domain
+
+    def _latest_reachable_due_date(self):
+        """Items due after this date reach no level of any policy of the company yet."""
+        levels = self.env["credit.dunning.level"].search_fetch(
+            [("company_id", "=", self.company_id.id), ("policy_id.active", "=", True)], ["days"]
+        )
+        earliest = min(levels.mapped("days"), default=0)
+        return self.date - timedelta(days=earliest)
 
     def _fetch_candidates(self):
         """One query: the candidate items with what the core needs."""
@@ -241,11 +249,10 @@ class CreditDunningRun(models.Model):
                   FROM credit_dunning_letter_line line
                   JOIN credit_dunning_letter letter ON letter.id = line.letter_id
                   JOIN account_move_line item ON item.id = line.move_line_id
-                 WHERE letter.state != 'cancelled' AND line.compensation_amount > 0
-                   AND item.move_id IN (
-                       SELECT move_id FROM account_move_line WHERE id = ANY(%s))
+                 WHERE letter.company_id = %s AND letter.state != 'cancelled'
+                   AND line.compensation_amount > 0
                 """,
-                list(line_ids),
+                self.company_id.id,
             )
         )
         compensated_moves = {row[0] for row in cr.fetchall()}
@@ -258,6 +265,8 @@ class CreditDunningRun(models.Model):
         rows = self._fetch_candidates()
         partner_ids = {row["commercial_partner_id"] for row in rows}
         partners = self.env["res.partner"].browse(partner_ids)
+        # only what the run needs, not every field of thousands of partners
+        partners.fetch(["name", "credit_dunning_pause_until"])
         paused = {
             partner.id
             for partner in partners

@@ -54,12 +54,14 @@ class ResPartner(models.Model):
         default policy.
         """
         Policy = self.env["credit.dunning.policy"]
+        by_band_field = "credit_band" in self._fields
         partners = self.with_company(company)
+        partners.fetch(["credit_dunning_policy_id"])
         own = {partner.id: partner.credit_dunning_policy_id for partner in partners}
         policies = Policy.search([("company_id", "=", company.id)])
         default = company.credit_dunning_policy_id or policies[:1]
         by_band = {}
-        if "credit_band" in self._fields:
+        if by_band_field:
             for policy in policies.filtered("credit_bands"):
                 for band in policy.credit_bands.upper():
                     by_band.setdefault(band, policy)
