@@ -132,7 +132,7 @@ def half_years_between(first_day, last_day):
     current = dates.half_year_start(first_day)
     while current <= last_day:
         starts.append(current)
-        current = dates.add_months(current, 6)
+        current = date(current.year, 7, 1) if current.month == 1 else date(current.year + 1, 1, 1)
     return starts
 
 
