@@ -169,6 +169,9 @@ class CreditDunningLetter(models.Model):
         """
         if not letter_values:
             return self.browse()
+        # the SQL below bypasses the ORM: check the right to create the rows first
+        self.browse().check_access("create")
+        self.env["credit.dunning.letter.line"].browse().check_access("create")
         Level = self.env["credit.dunning.level"]
         partners = self.env["res.partner"].browse(
             {values["partner_id"] for values in letter_values}
