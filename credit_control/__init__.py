@@ -1,3 +1,4 @@
 from . import core
 from . import models
+from . import report
 from . import wizards

@@ -30,10 +30,17 @@
         "views/res_partner_credit_views.xml",
         "views/res_config_settings_credit_score_views.xml",
         "wizards/credit_hold_wizard_views.xml",
+        "security/credit_dunning_security.xml",
+        "data/credit_dunning_data.xml",
+        "report/credit_dunning_letter_report.xml",
+        "views/credit_dunning_views.xml",
+        "views/res_config_settings_dunning_views.xml",
+        "wizards/credit_dunning_run_wizard_views.xml",
     ],
     "demo": [
         "demo/credit_control_demo.xml",
         "demo/credit_sdi_demo.xml",
         "demo/credit_score_demo.xml",
+        "demo/credit_dunning_demo.xml",
     ],
 }

@@ -1,3 +1,4 @@
+from odoo import api
 from odoo import fields
 from odoo import models
 
@@ -54,3 +55,23 @@ class ResCompany(models.Model):
             "returned": self.credit_weight_returned,
             "report": self.credit_weight_report,
         }
+
+    # Dunning
+    credit_dunning_policy_id = fields.Many2one(
+        comodel_name="credit.dunning.policy",
+        string="Default Dunning Policy",
+        domain="[('company_id', '=', id)]",
+        help="Policy of customers that have none of their own.",
+    )
+    credit_dunning_tolerance = fields.Monetary(
+        string="Dunning Tolerance",
+        currency_field="currency_id",
+        default=1.0,
+        help="Open amounts under this are never chased.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["credit.dunning.policy"]._credit_create_default_policies(companies)
+        return companies

@@ -4,6 +4,8 @@ from . import test_credit_reports
 from . import test_credit_score
 from . import test_credit_views
 from . import test_demo_data
+from . import test_dunning
+from . import test_dunning_screens
 from . import test_foundation
 from . import test_i18n
 from . import test_sdi_bad_input

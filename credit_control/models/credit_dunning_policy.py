@@ -1,0 +1,147 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .credit_dunning_policy_defaults import DEFAULT_LEVELS
+
+
+class CreditDunningPolicy(models.Model):
+    """How a company chases its customers: the levels, and how late interest is reckoned."""
+
+    _name = "credit.dunning.policy"
+    _description = "Dunning Policy"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    level_ids = fields.One2many(
+        comodel_name="credit.dunning.level", inverse_name="policy_id", string="Levels", copy=True
+    )
+    level_count = fields.Integer(compute="_compute_level_count")
+    interest_type = fields.Selection(
+        [
+            ("statutory", "Statutory (D.Lgs. 231/2002)"),
+            ("contractual", "Contractual Rate"),
+        ],
+        default="statutory",
+        required=True,
+        help="Statutory: the half-year's rate of the late interest rate table (ECB + 8 points). "
+        "Contractual: a fixed yearly rate agreed with the customers of this policy.",
+    )
+    contractual_rate = fields.Float(string="Yearly Rate (%)", digits=(5, 2))
+    credit_bands = fields.Char(
+        help="Customers of these credit bands (e.g. 'DE') follow this policy unless they "
+        "have one of their own. Used when customer scoring is installed.",
+    )
+    rate_warning = fields.Char(compute="_compute_rate_warning")
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.depends("interest_type", "level_ids.charge_interest")
+    def _compute_rate_warning(self):
+        warning = self.env["credit.interest.rate"]._credit_missing_rate_warning()
+        for policy in self:
+            uses_table = policy.interest_type == "statutory" and any(
+                policy.level_ids.mapped("charge_interest")
+            )
+            policy.rate_warning = warning if uses_table else False
+
+    @api.constrains("contractual_rate", "interest_type")
+    def _check_contractual_rate(self):
+        for policy in self:
+            if policy.interest_type == "contractual" and policy.contractual_rate <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Policy '%s': give the contractual yearly interest rate.", policy.name
+                    )
+                )
+
+    def _check_has_levels(self):
+        """A run cannot chase anyone with a policy that has no level."""
+        for policy in self:
+            if not policy.level_ids:
+                raise UserError(
+                    self.env._(
+                        "The dunning policy '%s' has no levels: add at least one level "
+                        "(Credit Control > Configuration > Dunning Policies).",
+                        policy.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Default policy for every company
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_create_default_policies(self, companies=None):
+        """Give every company (or ``companies``) without a policy the standard one.
+
+        Called at install (data file) and when a company is created.
+        """
+        companies = companies if companies is not None else self.env["res.company"].search([])  # pylint: disable=no-search-all
+        with_policy = set(
+            self.with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+            .company_id.ids
+        )
+        policies = self
+        for company in companies.filtered(lambda c: c.id not in with_policy):
+            policy = self.sudo().create(self._credit_default_policy_values(company))
+            for level, (_key, definition) in zip(policy.level_ids, DEFAULT_LEVELS, strict=True):
+                store_translation(level, "name", "it_IT", definition["name_it"])
+                store_translation(level, "letter_text", "it_IT", definition["letter_text_it"])
+            store_translation(policy, "name", "it_IT", "Sollecito standard")
+            company.sudo().credit_dunning_policy_id = policy
+            policies |= policy
+        return policies
+
+    @api.model
+    def _credit_default_policy_values(self, company):
+        template = self.env.ref(
+            "credit_control.mail_template_dunning_letter", raise_if_not_found=False
+        )
+        levels = []
+        for _key, definition in DEFAULT_LEVELS:
+            values = {
+                key: value
+                for key, value in definition.items()
+                if key not in ("letter_text_it", "name_it")
+            }
+            values["mail_template_id"] = template.id if template else False
+            levels.append(fields.Command.create(values))
+        return {
+            "name": "Standard dunning",
+            "company_id": company.id,
+            "interest_type": "statutory",
+            "level_ids": levels,
+        }
+
+
+def store_translation(records, field_name, lang, value):
+    """Store ``value`` as the ``lang`` translation of ``field_name``, even when that
+    language is not active yet: the shipped Italian wording must be there the day a
+    company activates Italian (``update_field_translations`` refuses inactive ones)."""
+    records.flush_recordset([field_name])
+    records.env.cr.execute(
+        SQL(
+            "UPDATE %s SET %s = COALESCE(%s, '{}'::jsonb) || jsonb_build_object(%s, %s::text)"
+            " WHERE id IN %s",
+            SQL.identifier(records._table),
+            SQL.identifier(field_name),
+            SQL.identifier(field_name),
+            lang,
+            value,
+            tuple(records.ids),
+        )
+    )
+    records.invalidate_recordset([field_name])

@@ -1,0 +1,527 @@
+import logging
+import threading
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo import tools
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools import split_every
+
+from ..core import dates
+from ..core import dunning_levels
+from ..core import money
+
+_logger = logging.getLogger(__name__)
+
+#: advisory lock namespace of dunning runs (one lock per company)
+RUN_LOCK_NAMESPACE = 8_230_231
+CRON_BATCH_SIZE = 100
+
+
+class CreditDunningRun(models.Model):
+    """A company's dunning run of one day: proposes letters, then sends them."""
+
+    _name = "credit.dunning.run"
+    _description = "Dunning Run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("computed", "Proposed"), ("done", "Done")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    origin = fields.Selection(
+        [("manual", "Manual"), ("cron", "Daily Run")], default="manual", required=True
+    )
+    letter_ids = fields.One2many(
+        comodel_name="credit.dunning.letter", inverse_name="run_id", string="Letters"
+    )
+    letter_count = fields.Integer(compute="_compute_letter_counts")
+    review_count = fields.Integer(string="To Review", compute="_compute_letter_counts")
+    to_send_count = fields.Integer(string="To Send", compute="_compute_letter_counts")
+    error_count = fields.Integer(string="In Error", compute="_compute_letter_counts")
+    print_count = fields.Integer(string="To Print", compute="_compute_letter_counts")
+    note = fields.Text(string="Run Notes", readonly=True, help="What the run left out, and why.")
+    rate_warning = fields.Char(compute="_compute_rate_warning")
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = self.env._(
+                "Dunning %(date)s (%(company)s)", date=run.date, company=run.company_id.name
+            )
+
+    @api.depends("letter_ids.state", "letter_ids.print_letter")
+    def _compute_letter_counts(self):
+        for run in self:
+            states = run.letter_ids.mapped("state")
+            run.letter_count = len(states)
+            run.review_count = states.count("draft")
+            run.to_send_count = states.count("to_send")
+            run.error_count = states.count("error")
+            run.print_count = len(
+                run.letter_ids.filtered(
+                    lambda letter: letter.print_letter and letter.state == "sent"
+                )
+            )
+
+    @api.depends("date")
+    def _compute_rate_warning(self):
+        Rate = self.env["credit.interest.rate"]
+        for run in self:
+            run.rate_warning = Rate._credit_missing_rate_warning(run.date)
+
+    # ------------------------------------------------------------------
+    # Compute
+    # ------------------------------------------------------------------
+
+    def action_compute(self):
+        """Propose the letters of each run; nothing twice (see ``readme/DUNNING.md``)."""
+        for run in self:
+            run._check_can_compute()
+            run._lock_company()
+            run._compute_letters()
+            run.state = "computed"
+        return True
+
+    def _check_can_compute(self):
+        today = fields.Date.context_today(self)
+        if self.date > today:
+            raise UserError(
+                self.env._(
+                    "A dunning run cannot be dated in the future (%(date)s): letters would "
+                    "count days that have not passed yet.",
+                    date=self.date,
+                )
+            )
+        if self.state != "draft":
+            raise UserError(self.env._("This run has already proposed its letters."))
+
+    def _lock_company(self):
+        """Only one run per company at a time: a transaction-level advisory lock.
+
+        A second run of the same company (another worker, another user) fails at once
+        with a clear message instead of waiting on a stale snapshot; the partial unique
+        index on letters stops duplicates should anything slip through.
+        """
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RUN_LOCK_NAMESPACE, self.company_id.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "Another dunning run of %(company)s is computing right now; "
+                    "try again in a moment.",
+                    company=self.company_id.name,
+                )
+            )
+
+    def _candidate_line_domain(self):
+        """Open receivable items that may be chased (before partner-level checks)."""
+        Line = self.env["account.move.line"]
+        domain = expression.AND(
+            [
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("parent_state", "=", "posted"),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<=", self._latest_reachable_due_date()),
+                    ("partner_id", "!=", False),
+                ],
+                self.env["account.move"]._credit_collectible_line_domain(),
+            ]
+        )
+        excluded = Line._credit_dunning_excluded_domain()
+        if excluded:
+            # a subquery rather than a negated domain: NOT (x = TRUE) drops NULL rows too
+            excluded_lines = Line._search(expression.OR(excluded))
+            domain = expression.AND([domain, [("id", "not in", excluded_lines)]])
+        return domain
+
+    def _latest_reachable_due_date(self):
+        """Items due after this date reach no level of any policy of the company yet."""
+        levels = self.env["credit.dunning.level"].search_fetch(
+            [("company_id", "=", self.company_id.id), ("policy_id.active", "=", True)], ["days"]
+        )
+        earliest = min(levels.mapped("days"), default=0)
+        return self.date - timedelta(days=earliest)
+
+    def _fetch_candidates(self):
+        """One query: the candidate items with what the core needs."""
+        Line = self.env["account.move.line"]
+        self.env.flush_all()
+        query = Line._search(self._candidate_line_domain())
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.id, aml.move_id, partner.commercial_partner_id, aml.currency_id,
+                       aml.date_maturity, aml.amount_currency, aml.amount_residual_currency,
+                       aml.amount_residual
+                  FROM account_move_line aml
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.id IN (%s)
+              ORDER BY partner.commercial_partner_id, aml.date_maturity, aml.id
+                """,
+                query.subselect(),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    def _partners_with_unmatched_credit(self, partner_ids, tolerance):
+        """Commercial partners with an unreconciled incoming payment or credit on receivable:
+        they may have paid; a controller matches the payment before anyone is chased."""
+        if not partner_ids:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT partner.commercial_partner_id
+                  FROM account_move_line aml
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE aml.company_id = %s AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled AND aml.amount_residual < %s
+                   AND partner.commercial_partner_id = ANY(%s)
+                """,
+                self.company_id.id,
+                -tolerance,
+                list(partner_ids),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _previous_letters(self, line_ids):
+        """Per item, the highest level it had; per (partner, currency), the last letter date;
+        moves whose EUR 40 compensation was already claimed; letters of the run's day."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (line.move_line_id) line.move_line_id, line.level_id
+                  FROM credit_dunning_letter_line line
+                  JOIN credit_dunning_letter letter ON letter.id = line.letter_id
+                  JOIN credit_dunning_level level ON level.id = line.level_id
+                 WHERE letter.state != 'cancelled' AND line.move_line_id = ANY(%s)
+              ORDER BY line.move_line_id, level.days DESC
+                """,
+                list(line_ids),
+            )
+        )
+        item_levels = dict(cr.fetchall())
+        cr.execute(
+            SQL(
+                """
+                SELECT partner_id, currency_id, MAX(date), BOOL_OR(date = %s)
+                  FROM credit_dunning_letter
+                 WHERE company_id = %s AND state != 'cancelled'
+              GROUP BY partner_id, currency_id
+                """,
+                self.date,
+                self.company_id.id,
+            )
+        )
+        last_dates, same_day = {}, set()
+        for partner_id, currency_id, last_date, today in cr.fetchall():
+            last_dates[partner_id, currency_id] = last_date
+            if today:
+                same_day.add((partner_id, currency_id))
+        cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT item.move_id
+                  FROM credit_dunning_letter_line line
+                  JOIN credit_dunning_letter letter ON letter.id = line.letter_id
+                  JOIN account_move_line item ON item.id = line.move_line_id
+                 WHERE letter.company_id = %s AND letter.state != 'cancelled'
+                   AND line.compensation_amount > 0
+                """,
+                self.company_id.id,
+            )
+        )
+        compensated_moves = {row[0] for row in cr.fetchall()}
+        return item_levels, last_dates, same_day, compensated_moves
+
+    def _compute_letters(self):
+        Letter = self.env["credit.dunning.letter"]
+        company = self.company_id
+        tolerance = company.credit_dunning_tolerance
+        rows = self._fetch_candidates()
+        partner_ids = {row["commercial_partner_id"] for row in rows}
+        partners = self.env["res.partner"].browse(partner_ids)
+        # only what the run needs, not every field of thousands of partners
+        partners.fetch(["name", "credit_dunning_pause_until"])
+        paused = {
+            partner.id
+            for partner in partners
+            if partner.credit_dunning_pause_until and partner.credit_dunning_pause_until > self.date
+        }
+        with_credit = self._partners_with_unmatched_credit(partner_ids, tolerance)
+        policies = partners._credit_dunning_policies(company)
+        item_levels, last_dates, same_day, compensated = self._previous_letters(
+            [row["id"] for row in rows]
+        )
+        notes = []
+        if paused:
+            notes.append(self.env._("%s customer(s) paused.", len(paused)))
+        if with_credit:
+            notes.append(
+                self.env._(
+                    "%s customer(s) with an unmatched payment or credit left out.", len(with_credit)
+                )
+            )
+        rows_by_policy = defaultdict(list)
+        for row in rows:
+            partner_id = row["commercial_partner_id"]
+            if partner_id in paused or partner_id in with_credit:
+                continue
+            if (partner_id, row["currency_id"]) in same_day:
+                continue  # one letter per customer and day: the run is idempotent
+            rows_by_policy[policies[partner_id]].append(row)
+        proposals = []
+        for policy, policy_rows in rows_by_policy.items():
+            if not policy:
+                raise UserError(
+                    self.env._(
+                        "%(company)s has no dunning policy: create one under Credit Control > "
+                        "Configuration > Dunning Policies.",
+                        company=company.name,
+                    )
+                )
+            policy._check_has_levels()
+            levels = {
+                level.id: dunning_levels.Level(
+                    key=level.id,
+                    days=level.days,
+                    min_amount=money.to_decimal(level.min_amount),
+                    min_days_since_last=level.min_days_since_last,
+                )
+                for level in policy.level_ids
+            }
+            items = [
+                dunning_levels.Item(
+                    key=row["id"],
+                    group=(row["commercial_partner_id"], row["currency_id"]),
+                    due_date=row["date_maturity"],
+                    # thresholds (tolerance, minimum amounts) are in company currency
+                    amount=money.to_decimal(row["amount_residual"]),
+                    previous_level=item_levels.get(row["id"]),
+                    last_letter_date=last_dates.get(
+                        (row["commercial_partner_id"], row["currency_id"])
+                    ),
+                )
+                for row in policy_rows
+            ]
+            plan = dunning_levels.propose_letters(
+                items, list(levels.values()), self.date, tolerance=tolerance
+            )
+            proposals += [(policy, proposal) for proposal in plan.letters]
+        rows_by_id = {row["id"]: row for row in rows}
+        letters = Letter._credit_create_from_proposals(self, proposals, rows_by_id, compensated)
+        notes.append(self.env._("%s letter(s) proposed.", len(letters)))
+        self.note = "\n".join(notes)
+        return letters
+
+    # ------------------------------------------------------------------
+    # Send
+    # ------------------------------------------------------------------
+
+    def action_send(self):
+        """Send every letter of the runs that is ready (approved or automatic)."""
+        letters = self.letter_ids.filtered(lambda letter: letter.state == "to_send")
+        letters._credit_send()
+        self._credit_update_state()
+        return True
+
+    def _credit_update_state(self):
+        for run in self.filtered(lambda r: r.state == "computed"):
+            if not any(state in ("draft", "to_send") for state in run.letter_ids.mapped("state")):
+                run.state = "done"
+
+    def action_print_letters(self):
+        """One PDF with every printed letter of the runs (for posting)."""
+        letters = self.letter_ids.filtered(
+            lambda letter: letter.print_letter and letter.state == "sent"
+        )
+        if not letters:
+            raise UserError(self.env._("No letter of this run is to be printed."))
+        return self.env.ref("credit_control.action_report_dunning_letter").report_action(
+            letters, config=False
+        )
+
+    def action_view_letters(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_control.action_credit_dunning_letter"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"default_run_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Daily cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_daily(self, batch_size=CRON_BATCH_SIZE):
+        """Today's run for every company with a policy, then send in batches.
+
+        Resumable: a run that already proposed its letters is not recomputed, letters
+        already sent are not sent again, and each batch is committed; Odoo calls the
+        cron again while ``_notify_progress`` reports work remaining.
+        """
+        today = fields.Date.context_today(self)
+        policies = self.env["credit.dunning.policy"].search([("level_ids", "!=", False)])
+        for company in policies.company_id:
+            run = self.search(
+                [("company_id", "=", company.id), ("date", "=", today), ("origin", "=", "cron")],
+                limit=1,
+            ) or self.create({"company_id": company.id, "date": today, "origin": "cron"})
+            if run.state == "draft":
+                try:
+                    with self.env.cr.savepoint():
+                        run.with_company(company).action_compute()
+                except UserError as error:
+                    # e.g. a manual run of the company is computing: the next call resumes
+                    _logger.info("Dunning run %s not computed: %s", run.id, error)
+                    continue
+                self._credit_commit()
+        letters = self.env["credit.dunning.letter"].search(
+            [("run_id.origin", "=", "cron"), ("state", "=", "to_send")], order="id"
+        )
+        done, total = 0, len(letters)
+        for batch_ids in split_every(batch_size, letters.ids):
+            batch = letters.browse(batch_ids)
+            batch.with_company(batch.company_id[:1])._credit_send()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+            self._credit_commit()
+        letters.run_id._credit_update_state()
+        return True
+
+    def _credit_commit(self):
+        """Commit between batches, except under tests (they run in one transaction)."""
+        if not (tools.config["test_enable"] or getattr(threading.current_thread(), "testing", 0)):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_dunning_demo(self):
+        """Demo customers with overdue invoices, and today's run with their letters.
+
+        Called by ``demo/credit_dunning_demo.xml``; skipped when the company has no
+        sales journal (no chart of accounts).
+        """
+        company = self.env.ref("base.main_company")
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        if not journal:
+            return self.browse()
+        self.env["res.lang"]._activate_lang("it_IT")
+        today = fields.Date.context_today(self)
+        Rate = self.env["credit.interest.rate"]
+        current = dates.half_year_start(today)
+        if not Rate.search_count([("period_start", "=", current)]):
+            Rate.create(
+                {
+                    "period_start": current,
+                    "rate": 10.15,
+                    "source": "DEMO VALUE, not official: replace it with the Ministry's rate",
+                }
+            )
+        customers = [
+            # name, lang, e-mail, [(amount, days late)], extra values
+            (
+                "Rossi Forniture Srl",
+                "it_IT",
+                "amministrazione@rossi-forniture.example",
+                [(2440.0, 52), (610.0, 14), (1220.0, -3)],
+                {},
+            ),
+            (
+                "Brown & Sons Ltd",
+                "en_US",
+                "accounts@brownsons.example",
+                [(1830.0, 80), (915.0, 30)],
+                {},
+            ),
+            ("Bianchi Impianti Snc", "it_IT", False, [(732.0, 12)], {}),
+            (
+                "Verdi Logistica SpA",
+                "it_IT",
+                "pagamenti@verdi-logistica.example",
+                [(3050.0, 27)],
+                {"credit_dunning_pause_until": today + timedelta(days=10)},
+            ),
+            ("Neri Costruzioni Srl", "it_IT", "contabilita@neri.example", [(4880.0, 40)], {}),
+        ]
+        Move = self.env["account.move"].with_company(company)
+        partners = self.env["res.partner"]
+        for name, lang, email, invoices, extra in customers:
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "lang": lang,
+                    "email": email,
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "country_id": self.env.ref("base.it").id,
+                    **extra,
+                }
+            )
+            partners |= partner
+            for amount, days_late in invoices:
+                due = today - timedelta(days=days_late)
+                move = Move.create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "journal_id": journal.id,
+                        "invoice_date": due - timedelta(days=30),
+                        "invoice_date_due": due,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Forniture / Supplies",
+                                    "quantity": 1,
+                                    "price_unit": amount,
+                                    "tax_ids": [],
+                                }
+                            )
+                        ],
+                    }
+                )
+                move.action_post()
+        # a disputed invoice: excluded from dunning with its reason
+        disputed = Move.search([("partner_id", "=", partners[4].id)], limit=1)
+        disputed.write(
+            {
+                "credit_dunning_excluded": True,
+                "credit_dunning_exclusion_reason": "Disputed: goods delivered damaged",
+            }
+        )
+        run = self.create({"company_id": company.id, "date": today})
+        run.with_company(company).action_compute()
+        # the automatic letters go out (the customer without e-mail gets a printed letter)
+        run.with_company(company).action_send()
+        return run
