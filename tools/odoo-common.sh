@@ -54,6 +54,7 @@ drop_db() {
 odoo_clean_run() {
     local log=$1
     shift
+    rm -f "$log"  # odoo-bin appends to its log file
     if ! odoo_bin "$@" --stop-after-init --log-level=info --logfile="$log"; then
         echo "FAILED: odoo-bin $* (log: $log)" >&2
         grep -E -A5 ' (ERROR|CRITICAL) ' "$log" | head -40 >&2
