@@ -73,3 +73,35 @@ class TestDunningScoring(TestDunningCommon):
         self.env["res.partner"].credit_update_scores()
         self.assertEqual(partner.credit_dunning_stage_reached, "final_notice")
         self.assertIn("Final Notice: took away 10.0 points", partner.credit_explanation)
+
+    def test_band_computed_by_scoring_chooses_the_band_policy(self):
+        strict = self.policy.copy({"name": "Strict for bands D and E", "credit_bands": "de"})
+        bad = self._customer("Bad Payer Srl")
+        self._credit_history(
+            bad,
+            [(1000, self.today - timedelta(days=200 + 30 * month), 60) for month in range(4)],
+        )
+        self._late_invoice(bad, 800, 100)
+        good = self._customer("Good Payer Srl")
+        self._paid_on_time(good)
+        self._late_invoice(good, 300, 12)
+
+        (bad | good).credit_update_scores()
+        self.assertEqual(bad.credit_band, "E")
+        self.assertEqual(good.credit_band, "A")
+        self.assertEqual(
+            (bad | good)._credit_dunning_policies(self.company),
+            {bad.id: strict, good.id: self.policy},
+        )
+        run = self._run()
+        bad_letter = self._letter_of(run, bad)
+        good_letter = self._letter_of(run, good)
+        self.assertEqual(bad_letter.policy_id, strict)
+        self.assertEqual(bad_letter.level_id.policy_id, strict)
+        self.assertEqual(bad_letter.stage, "final_notice")
+        self.assertEqual(good_letter.policy_id, self.policy)
+        self.assertEqual(good_letter.level_id, self.first)
+
+        # the customer pays his debts and is rescored in band A: back to the default policy
+        bad.credit_band = "A"
+        self.assertEqual(bad._credit_dunning_policies(self.company), {bad.id: self.policy})
