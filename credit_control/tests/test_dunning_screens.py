@@ -85,7 +85,7 @@ class TestDunningDemo(TransactionCase):
                     "partner_id.name",
                     "in",
                     [
-                        "Rossi Forniture Srl",
+                        "Rossetti Forniture Srl",
                         "Brown & Sons Ltd",
                         "Bianchi Impianti Snc",
                         "Verdi Logistica SpA",
@@ -97,11 +97,11 @@ class TestDunningDemo(TransactionCase):
         if not letters:
             self.skipTest("installed without demo data")
         by_name = {letter.partner_id.name: letter for letter in letters}
-        self.assertEqual(by_name["Rossi Forniture Srl"].stage, "formal_notice")
-        self.assertEqual(len(by_name["Rossi Forniture Srl"].line_ids), 3)
+        self.assertEqual(by_name["Rossetti Forniture Srl"].stage, "formal_notice")
+        self.assertEqual(len(by_name["Rossetti Forniture Srl"].line_ids), 3)
         self.assertEqual(by_name["Brown & Sons Ltd"].stage, "final_notice")
         self.assertEqual(by_name["Bianchi Impianti Snc"].level_id.days, 10)
-        self.assertEqual(by_name["Bianchi Impianti Snc"].state, "sent")
+        self.assertEqual(by_name["Bianchi Impianti Snc"].state, "to_send", "automatic level")
         self.assertTrue(by_name["Bianchi Impianti Snc"].print_letter, "no e-mail: printed")
         self.assertNotIn("Verdi Logistica SpA", by_name, "paused")
         self.assertNotIn("Neri Costruzioni Srl", by_name, "its only invoice is disputed")
