@@ -102,6 +102,5 @@ class TestDunningDemo(TransactionCase):
         self.assertEqual(by_name["Brown & Sons Ltd"].stage, "final_notice")
         self.assertEqual(by_name["Bianchi Impianti Snc"].level_id.days, 10)
         self.assertEqual(by_name["Bianchi Impianti Snc"].state, "to_send", "automatic level")
-        self.assertTrue(by_name["Bianchi Impianti Snc"].print_letter, "no e-mail: printed")
         self.assertNotIn("Verdi Logistica SpA", by_name, "paused")
         self.assertNotIn("Neri Costruzioni Srl", by_name, "its only invoice is disputed")
