@@ -35,15 +35,24 @@ Definitions (the same words are in ``readme/SCORING.md``):
 - **Trend**: average days late of the settlements of the last 3 months minus that of
   the 12 months before (positive: paying later than before); ``None`` without data on
   both sides.
+- **Highest dunning stage reached**: the stage of the sent dunning letter of the window
+  whose level comes latest after the due date (most days), ``None`` without letters:
+
+  >>> highest_dunning_stage([(10, "reminder"), (60, "formal_notice"), (30, "reminder")])
+  'formal_notice'
+  >>> highest_dunning_stage([]) is None
+  True
 
 **Profile** (first rule that applies; no profile without any settled or open item):
 
 1. ``defaulting``: does not pay: a third or more of the invoices due more than 90 days
-   ago are still open, or 2 or more returned payments;
+   ago are still open, or 2 or more returned payments, or dunning reached legal action
+   or a collection agency;
 2. ``habitually_late``: pays, but late as a habit: half or more of the settled invoices
    paid late, or an average of 20 days late or more;
 3. ``sometimes_late``: late by accident: 15 % or more paid late, or an average above 3
-   days, or one returned payment, or an item open more than 30 days past its due date;
+   days, or one returned payment, or an item open more than 30 days past its due date,
+   or dunning reached a formal notice (or a final notice);
 4. ``reliable``: otherwise.
 
 An invoice counts as **paid late** when its days late exceed a grace of 5 days (a payment
@@ -59,6 +68,10 @@ two days late is no habit); the average days late counts every day.
 'defaulting'
 >>> profile(BehaviourFacts(settled_count=5, mature_count=8, severe_overdue_count=3, overdue=1.0,
 ...                        exposure=1.0, oldest_overdue_days=200))
+'defaulting'
+>>> profile(BehaviourFacts(settled_count=10, share_late=0.1, dunning_stage="formal_notice"))
+'sometimes_late'
+>>> profile(BehaviourFacts(settled_count=10, dunning_stage="legal"))
 'defaulting'
 >>> profile(BehaviourFacts()) is None
 True
@@ -87,9 +100,11 @@ from . import dates
 from . import money
 
 __all__ = [
+    "DUNNING_STAGES",
     "BehaviourFacts",
     "LineFacts",
     "Settlement",
+    "highest_dunning_stage",
     "line_days_late",
     "profile",
     "summarise",
@@ -101,6 +116,10 @@ TREND_BEFORE_MONTHS = 12
 TREND_STABLE_DAYS = 5
 LATE_GRACE_DAYS = 5
 SEVERE_OVERDUE_DAYS = 90
+# the stages of dunning levels, mildest first (the same keys as credit.dunning.level.stage)
+DUNNING_STAGES = ("reminder", "formal_notice", "final_notice", "legal", "agency")
+FORMAL_DUNNING_STAGES = DUNNING_STAGES[1:]
+DEFAULTING_DUNNING_STAGES = ("legal", "agency")
 
 Settlement = namedtuple("Settlement", "date amount")
 LineFacts = namedtuple("LineFacts", "due_date amount residual settlements")
@@ -123,6 +142,7 @@ class BehaviourFacts:
     invoiced: float = 0.0
     mature_count: int = 0
     severe_overdue_count: int = 0
+    dunning_stage: str = None
 
 
 def _settlement_days_late(due_date, settlement):
@@ -148,9 +168,22 @@ def _weighted_average(pairs):
     return sum(amount * days for amount, days in pairs) / total
 
 
-def summarise(lines, today, returned_count=0, digits=2):
+def highest_dunning_stage(letters):
+    """Stage of the letter whose level has the most days, from ``(level days, stage)``
+    pairs of the customer's sent letters (a tie goes to the harsher stage); ``None``
+    without letters.
+
+    >>> highest_dunning_stage([(-5, "reminder"), (45, "legal"), (45, "final_notice")])
+    'legal'
+    """
+    rank = {stage: index for index, stage in enumerate(DUNNING_STAGES)}
+    highest = max(letters, key=lambda pair: (pair[0], rank.get(pair[1], -1)), default=None)
+    return highest[1] if highest else None
+
+
+def summarise(lines, today, returned_count=0, digits=2, dunning_stage=None):
     """Behaviour facts of one customer from its receivable lines (``LineFacts``)."""
-    facts = BehaviourFacts(returned_count=returned_count)
+    facts = BehaviourFacts(returned_count=returned_count, dunning_stage=dunning_stage)
     recent_start = dates.add_months(today, -TREND_RECENT_MONTHS)
     before_start = dates.add_months(recent_start, -TREND_BEFORE_MONTHS)
     all_pairs, recent_pairs, before_pairs = [], [], []
@@ -226,7 +259,11 @@ def profile(facts):
     average = facts.average_days_late or 0.0
     overdue_days = facts.oldest_overdue_days if facts.overdue > 0 else 0
     open_share = facts.severe_overdue_count / facts.mature_count if facts.mature_count else 0.0
-    if open_share >= DEFAULTING_OPEN_SHARE or facts.returned_count >= DEFAULTING_RETURNED:
+    if (
+        open_share >= DEFAULTING_OPEN_SHARE
+        or facts.returned_count >= DEFAULTING_RETURNED
+        or facts.dunning_stage in DEFAULTING_DUNNING_STAGES
+    ):
         return "defaulting"
     if share >= HABITUAL_SHARE or average >= HABITUAL_AVERAGE_DAYS:
         return "habitually_late"
@@ -235,6 +272,7 @@ def profile(facts):
         or average > SOMETIMES_AVERAGE_DAYS
         or facts.returned_count
         or overdue_days > SOMETIMES_OVERDUE_DAYS
+        or facts.dunning_stage in FORMAL_DUNNING_STAGES
     ):
         return "sometimes_late"
     return "reliable"

@@ -14,7 +14,10 @@ weighted average of the factors that have data, with the company's weights:
 The behaviour factors need a payment history (a settled or an open item); the report
 factor needs a report: a customer without one is scored on behaviour alone. Then the
 **trend** adjusts: -5 points when paying clearly later than before, +3 when clearly
-earlier. Without any factor the score is a neutral 50.
+earlier. Then the **highest dunning stage reached** in the window costs points: a formal
+notice -5, a final notice -10, legal action or a collection agency -20 (reminders cost
+nothing, the lateness factors already count them). Without any factor the score is a
+neutral 50 (less a dunning stage's points).
 
 Each factor's **effect** is the points it took away from (or added to) a perfect 100:
 ``weight / total weight x (sub-score - 100)``, so the effects add up to the score.
@@ -40,6 +43,10 @@ Each factor's **effect** is the points it took away from (or added to) a perfect
 -51.0
 >>> score(BehaviourFacts(), None, DEFAULT_WEIGHTS).score
 50
+>>> good.dunning_stage = "formal_notice"
+>>> result = score(good, None, DEFAULT_WEIGHTS)
+>>> result.score, result.lines[-1]
+(95, ExplanationLine(code='dunning', values={'stage': 'formal_notice'}, points=-5.0))
 """
 
 from collections import namedtuple
@@ -64,6 +71,14 @@ RETURNED_PENALTY = 40
 NEGATIVE_EVENT_PENALTY = 10
 TREND_WORSENING_POINTS = -5
 TREND_IMPROVING_POINTS = 3
+# points the highest dunning stage reached in the window takes away (reminders: none)
+DUNNING_STAGE_POINTS = {
+    "reminder": 0,
+    "formal_notice": -5,
+    "final_notice": -10,
+    "legal": -20,
+    "agency": -20,
+}
 ACTIVE_STATUSES = ("active", False, None, "")
 
 # code, values for the sentence (see the model's templates), points (+ adds, - takes away)
@@ -182,7 +197,13 @@ def score(facts, report, weights):
             lines.append(
                 ExplanationLine("trend", {"days": round(facts.trend, 1)}, float(trend_points))
             )
-    final = int(money.round_money(_clip(value + trend_points), 0))
+    dunning_points = 0
+    if facts.dunning_stage:
+        dunning_points = DUNNING_STAGE_POINTS.get(facts.dunning_stage, 0)
+        lines.append(
+            ExplanationLine("dunning", {"stage": facts.dunning_stage}, float(dunning_points))
+        )
+    final = int(money.round_money(_clip(value + trend_points + dunning_points), 0))
     return ScoreResult(final, band(final), lines)
 
 

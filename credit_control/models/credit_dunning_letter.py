@@ -1,4 +1,7 @@
+import io
 import logging
+from datetime import date
+from datetime import datetime
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -121,21 +124,26 @@ class CreditDunningLetter(models.Model):
             [item.key for _policy, proposal in proposals for item, _level in proposal.items]
         )
         letter_values, lines_per_letter = [], []
-        for policy, proposal in proposals:
-            level = Level.browse(proposal.level.key)
-            partner_id, currency_id = proposal.group
-            values = {
-                "run_id": run.id,
-                "company_id": run.company_id.id,
-                "date": run.date,
-                "partner_id": partner_id,
-                "currency_id": currency_id,
-                "policy_id": policy.id,
+        # a handful of levels for thousands of letters: read their settings once
+        level_defaults = {}
+        for level in Level.browse({proposal.level.key for _policy, proposal in proposals}):
+            level_defaults[level.id] = {
                 "level_id": level.id,
                 "state": "draft" if level.review else "to_send",
                 "send_email": level.send_email,
                 "print_letter": level.send_letter,
                 "phone_call": level.send_phone,
+            }
+        run_defaults = {"run_id": run.id, "company_id": run.company_id.id, "date": run.date}
+        for policy, proposal in proposals:
+            level = Level.browse(proposal.level.key)
+            partner_id, currency_id = proposal.group
+            values = {
+                **run_defaults,
+                "partner_id": partner_id,
+                "currency_id": currency_id,
+                "policy_id": policy.id,
+                **level_defaults[level.id],
             }
             lines = [
                 {
@@ -177,12 +185,14 @@ class CreditDunningLetter(models.Model):
             {values["partner_id"] for values in letter_values}
         )
         partner_names = {partner.id: partner.name for partner in partners}
+        levels = Level.browse({values["level_id"] for values in letter_values})
+        level_names = {level.id: (level.name, level.stage) for level in levels}
         for values in letter_values:
-            level = Level.browse(values["level_id"])
+            level_name, stage = level_names[values["level_id"]]
             values.setdefault("error_message", None)
             values.update(
-                name=f"{level.name} - {partner_names[values['partner_id']]} - {values['date']}",
-                stage=level.stage,
+                name=f"{level_name} - {partner_names[values['partner_id']]} - {values['date']}",
+                stage=stage,
                 amount_total=values["amount_due"]
                 + values["interest_amount"]
                 + values["compensation_amount"]
@@ -279,21 +289,24 @@ class CreditDunningLetter(models.Model):
         except UserError as exc:
             error = exc.args[0]
         amount_due = total_interest = total_compensation = zero
+        charge_interest = level.charge_interest
         statutory = policy.interest_type == "statutory"
+        rate_table = context["rate_table"] if statutory else None
+        fixed_rate = None if statutory else policy.contractual_rate
         for line in lines:
             amount_due += money.to_decimal(line["open_amount"])
             line["interest_amount"] = line["compensation_amount"] = 0.0
             if line["days_late"] <= 0 or error:
                 continue
-            if level.charge_interest:
+            if charge_interest:
                 try:
                     result = interest_core.compute_interest(
                         line["amount"],
                         line["due_date"],
                         letter["date"],
                         payments=context["payments"].get(line["move_line_id"], ()),
-                        rate_table=context["rate_table"] if statutory else None,
-                        fixed_rate=None if statutory else policy.contractual_rate,
+                        rate_table=rate_table,
+                        fixed_rate=fixed_rate,
                         digits=digits,
                     )
                 except interest_core.MissingRateError as exc:
@@ -640,7 +653,8 @@ def _day(day):
 
 def _insert_rows(env, model_name, rows):
     """Insert ``rows`` (dicts with the same keys, values already in column form) into the
-    table of ``model_name`` with one statement: a column array per field, ``unnest``.
+    table of ``model_name`` with one ``COPY``: no huge statement for the client to quote
+    and the server to parse and plan (a third of the time of a run's inserts).
 
     Returns the new ids in the order of ``rows`` (taken from the sequence first).
     """
@@ -654,29 +668,49 @@ def _insert_rows(env, model_name, rows):
     )
     ids = [row[0] for row in cr.fetchall()]
     columns = sorted(rows[0])
-    values = {column: [row[column] for row in rows] for column in columns}
+    log_values = ()
     if model._log_access:
-        now, uid = cr.now(), env.uid
-        values.update(
-            create_uid=[uid] * len(rows),
-            create_date=[now] * len(rows),
-            write_uid=[uid] * len(rows),
-            write_date=[now] * len(rows),
-        )
-    columns = ["id", *values]
-    values["id"] = ids
-    cr.execute(
-        SQL(
-            "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
-            SQL.identifier(model._table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(
-                SQL(f"%s::{model._fields[column].column_type[1]}[]", values[column])
-                for column in columns
-            ),
-        )
+        now, uid = _copy_text(cr.now()), str(env.uid)
+        columns += ["create_uid", "create_date", "write_uid", "write_date"]
+        log_values = (uid, now, uid, now)
+    buffer = io.StringIO()
+    for record_id, row in zip(ids, rows, strict=True):
+        fields_text = [str(record_id)]
+        fields_text += [_copy_text(row[column]) for column in columns[: len(row)]]
+        fields_text += log_values
+        buffer.write("\t".join(fields_text))
+        buffer.write("\n")
+    buffer.seek(0)
+    query = SQL(
+        "COPY %s (%s) FROM STDIN",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(column) for column in ["id", *columns]),
     )
+    cr._obj.copy_expert(query.code, buffer)
     return ids
+
+
+#: characters COPY's text format reads specially, and how to write them
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: how each Python type is written in COPY's text format (dispatch on the exact type:
+#: an isinstance() chain costs more over a run's hundred thousand values)
+_COPY_FORMATS = {
+    type(None): lambda _value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: repr,
+    str: lambda value: value.translate(_COPY_ESCAPES),
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+}
+
+
+def _copy_text(value):
+    """A Python value in COPY's text format (NULL, booleans, dates, numbers, text)."""
+    format_value = _COPY_FORMATS.get(type(value))
+    if format_value is None:
+        return str(value).translate(_COPY_ESCAPES)  # e.g. Decimal, Markup
+    return format_value(value)
 
 
 def _error_text(exc):

@@ -16,6 +16,7 @@ from odoo.tools import format_amount
 from ..core import behaviour
 from ..core import dates
 from ..core import scoring
+from .credit_dunning_level import STAGES as DUNNING_STAGES
 from .credit_score_history import BAND_SELECTION
 from .credit_score_history import PROFILE_SELECTION
 
@@ -45,6 +46,7 @@ SCORE_COLUMNS = (
     ("credit_recommended_limit", "numeric"),
     ("credit_scored_on", "date"),
     ("credit_explanation_data", "jsonb"),
+    ("credit_dunning_stage_reached", "varchar"),
 )
 
 
@@ -204,6 +206,14 @@ class ResPartner(models.Model):
                 status=status.get(values.get("status"), values.get("status")),
                 events=values.get("events"),
             )
+        if code == "dunning":
+            stage_names = dict(
+                self._fields["credit_dunning_stage_reached"]._description_selection(self.env)
+            )
+            return self.env._(
+                "highest dunning stage reached: %(stage)s",
+                stage=stage_names.get(values.get("stage"), values.get("stage")),
+            )
         if code == "no_report":
             return self.env._("no business report: scored on payment behaviour alone")
         if code == "trend":
@@ -245,8 +255,9 @@ class ResPartner(models.Model):
         lines = self._credit_fetch_lines(companies.ids, window_start, partner_ids)
         returned = self._credit_fetch_returned(companies.ids, window_start, partner_ids)
         reports = self._credit_fetch_reports(companies.ids, partner_ids)
+        dunning_stages = self._credit_fetch_dunning_stages(companies.ids, window_start, partner_ids)
         if partner_ids is None:
-            partner_ids = set(lines) | set(returned) | set(reports)
+            partner_ids = set(lines) | set(returned) | set(reports) | set(dunning_stages)
             partner_ids |= set(self._credit_fetch_customer_ids(companies.ids))
         digits = company.currency_id.decimal_places
         weights = company._credit_score_weights()
@@ -262,15 +273,27 @@ class ResPartner(models.Model):
                     window_start,
                     digits,
                     weights,
+                    dunning_stage=dunning_stages.get(partner_id),
                 )
             )
         return self._credit_write_scores(rows, company, today)
 
     @api.model
     def _credit_score_row(
-        self, partner_id, lines, returned, report, today, window_start, digits, weights
+        self,
+        partner_id,
+        lines,
+        returned,
+        report,
+        today,
+        window_start,
+        digits,
+        weights,
+        dunning_stage=None,
     ):
-        facts = behaviour.summarise(lines, today, returned_count=returned, digits=digits)
+        facts = behaviour.summarise(
+            lines, today, returned_count=returned, digits=digits, dunning_stage=dunning_stage
+        )
         result = scoring.score(facts, report, weights)
         months = 1.0
         if lines:
@@ -304,6 +327,7 @@ class ResPartner(models.Model):
             limit,
             today,
             json.dumps([list(line) for line in result.lines]),
+            facts.dunning_stage,
         )
 
     @api.model
@@ -395,6 +419,36 @@ class ResPartner(models.Model):
             partners=partner_ids or [],
         )
         return dict(self.env.execute_query(query))
+
+    @api.model
+    def _credit_fetch_dunning_stages(self, company_ids, window_start, partner_ids=None):
+        """Highest dunning stage reached by sent letters dated in the window, by commercial
+        partner (the stage of the letter whose level has the most days):
+        ``{partner_id: stage}``."""
+        self.env["credit.dunning.letter"].flush_model(["partner_id", "stage", "state", "date"])
+        query = SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   ARRAY_AGG(level.days ORDER BY letter.id),
+                   ARRAY_AGG(letter.stage ORDER BY letter.id)
+              FROM credit_dunning_letter letter
+              JOIN credit_dunning_level level ON level.id = letter.level_id
+              JOIN res_partner p ON p.id = letter.partner_id
+             WHERE letter.state = 'sent'
+               AND letter.date >= %(start)s
+               AND letter.company_id = ANY(%(companies)s)
+               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
+          GROUP BY p.commercial_partner_id
+            """,
+            start=window_start,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return {
+            partner_id: behaviour.highest_dunning_stage(zip(days, stages, strict=True))
+            for partner_id, days, stages in self.env.execute_query(query)
+        }
 
     @api.model
     def _credit_fetch_reports(self, company_ids, partner_ids=None):
@@ -722,6 +776,14 @@ class ResPartner(models.Model):
         inverse_name="partner_id",
         string="Dunning Letters",
     )
+    credit_dunning_stage_reached = fields.Selection(
+        selection=DUNNING_STAGES,
+        string="Highest Dunning Stage",
+        readonly=True,
+        copy=False,
+        help="The highest dunning stage of the letters sent in the scoring window "
+        "(by the level's days after the due date); updated with the score.",
+    )
     credit_dunning_letter_count = fields.Integer(
         string="Dunning Letter Count", compute="_compute_credit_dunning_letter_count"
     )
@@ -754,8 +816,12 @@ class ResPartner(models.Model):
         """
         Policy = self.env["credit.dunning.policy"]
         partners = self.with_company(company)
-        partners.fetch(["credit_dunning_policy_id"])
-        own = {partner.id: partner.credit_dunning_policy_id for partner in partners}
+        # one grouped read of the company-dependent field (thousands of partners a run)
+        own = defaultdict(Policy.browse)
+        for policy, partner_ids in partners.with_context(active_test=False)._read_group(
+            [("id", "in", partners.ids)], ["credit_dunning_policy_id"], ["id:array_agg"]
+        ):
+            own.update(dict.fromkeys(partner_ids, policy))
         policies = Policy.search([("company_id", "=", company.id)])
         default = company.credit_dunning_policy_id or policies[:1]
         by_band = {}

@@ -541,6 +541,28 @@ class TestDunning(TestDunningCommon):
         row = self.env["credit.dunning.letter.analysis"].search([("partner_id", "=", partner.id)])
         self.assertEqual((row.letter_count, row.paid_15_count), (1, 1))
 
+    def test_bulk_insert_keeps_special_characters_and_amounts(self):
+        name = "Back\\slash\tTab Srl"
+        partner = self._customer(name)
+        self._late_invoice(partner, 1234.56, 50)
+        letter = self._letter_of(self._run(), partner)
+        letter.invalidate_recordset()
+        self.assertEqual(letter.name, f"{self.notice.name} - {name} - {self.today}")
+        self.assertEqual(letter.partner_id, partner)
+        self.assertTrue(letter.print_letter)
+        self.assertFalse(letter.error_message)
+        self.assertEqual(letter.date, self.today)
+        self.assertAlmostEqual(letter.amount_due, 1234.56)
+        self.assertAlmostEqual(
+            letter.amount_total,
+            letter.amount_due + letter.interest_amount + letter.compensation_amount,
+        )
+        item = letter.line_ids
+        self.assertEqual((item.days_late, item.due_date), (50, self.today - timedelta(days=50)))
+        self.assertGreater(len(item.interest_detail.splitlines()), 0)
+        self.assertIn(" d x 1,234.56 x ", item.interest_detail)
+        self.assertEqual(letter.create_uid, self.env.user)
+
 
 def dates_between(start, end):
     """Half-year starts from ``start`` to ``end``."""

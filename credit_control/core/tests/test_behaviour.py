@@ -88,3 +88,51 @@ def test_report_weighs_in_and_insolvency_zeroes_it():
     assert "no_report" in [line.code for line in alone.lines]
     assert insolvent.score == 75
     assert [line.points for line in insolvent.lines if line.code == "report"] == [-25.0]
+
+
+def test_highest_dunning_stage_is_the_letter_with_most_days():
+    letters = [(10, "reminder"), (60, "formal_notice"), (30, "reminder")]
+    assert behaviour.highest_dunning_stage(letters) == "formal_notice"
+    # the level's days decide, not the stage's name: a late reminder beats an early notice
+    assert behaviour.highest_dunning_stage([(90, "reminder"), (40, "final_notice")]) == "reminder"
+    assert behaviour.highest_dunning_stage([]) is None
+
+
+def test_dunning_stage_is_evidence_for_the_profile():
+    reliable = {"settled_count": 10, "share_late": 0.0, "average_days_late": 0.0}
+    facts = behaviour.BehaviourFacts(**reliable, dunning_stage="reminder")
+    assert behaviour.profile(facts) == "reliable"
+    for stage in ("formal_notice", "final_notice"):
+        facts = behaviour.BehaviourFacts(**reliable, dunning_stage=stage)
+        assert behaviour.profile(facts) == "sometimes_late"
+    for stage in ("legal", "agency"):
+        facts = behaviour.BehaviourFacts(**reliable, dunning_stage=stage)
+        assert behaviour.profile(facts) == "defaulting"
+    habitual = behaviour.BehaviourFacts(
+        settled_count=10, share_late=0.8, average_days_late=25.0, dunning_stage="formal_notice"
+    )
+    assert behaviour.profile(habitual) == "habitually_late"
+
+
+def test_formal_notice_or_worse_costs_points_and_is_explained():
+    def scored(stage):
+        facts = behaviour.BehaviourFacts(
+            settled_count=10,
+            share_late=0.0,
+            share_late_30=0.0,
+            average_days_late=0.0,
+            exposure=1000.0,
+            dunning_stage=stage,
+        )
+        return scoring.score(facts, None, scoring.DEFAULT_WEIGHTS)
+
+    assert scored(None).score == 100
+    assert "dunning" not in [line.code for line in scored(None).lines]
+    reminder = scored("reminder")
+    assert reminder.score == 100
+    assert reminder.lines[-1] == scoring.ExplanationLine("dunning", {"stage": "reminder"}, 0.0)
+    assert scored("formal_notice").score == 95
+    assert scored("final_notice").score == 90
+    assert scored("legal").score == 80
+    assert scored("agency").lines[-1].points == -20.0
+    assert sum(line.points for line in scored("final_notice").lines) == -10.0
