@@ -21,6 +21,21 @@ class CreditControlCommon(AccountTestInvoicingCommon):
         cls.currency = cls.company_data["currency"]
 
     @classmethod
+    def _credit_user(cls, login, *group_xmlids, company=None, **values):
+        """An internal user of ``company`` (default: the test company) with these groups."""
+        company = company or cls.env.company
+        return cls.env["res.users"].create(
+            {
+                "name": login.replace("_", " ").title(),
+                "login": login,
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([cls.env.ref(xmlid).id for xmlid in group_xmlids])],
+                **values,
+            }
+        )
+
+    @classmethod
     def _credit_customer(cls, name, **values):
         return cls.env["res.partner"].create(
             {"name": name, "is_company": True, "customer_rank": 1, **values}

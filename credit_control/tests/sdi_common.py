@@ -17,25 +17,17 @@ class SdiCommon(CreditControlCommon):
         super().setUpClass()
         cls.Notification = cls.env["credit.sdi.notification"]
         cls.customer = cls._credit_customer("Rossi Forniture Srl")
-        cls.salesperson = cls.env["res.users"].create(
-            {
-                "name": "Giulia Venditrice",
-                "login": "giulia.sdi",
-                "email": "giulia@example.com",
-                "groups_id": [(6, 0, [cls.env.ref("account.group_account_invoice").id])],
-                "company_id": cls.env.company.id,
-                "company_ids": [(6, 0, [cls.env.company.id])],
-            }
+        cls.salesperson = cls._credit_user(
+            "giulia.sdi",
+            "account.group_account_invoice",
+            name="Giulia Venditrice",
+            email="giulia@example.com",
         )
-        cls.credit_manager = cls.env["res.users"].create(
-            {
-                "name": "Marco Responsabile Crediti",
-                "login": "marco.sdi",
-                "email": "marco@example.com",
-                "groups_id": [(6, 0, [cls.env.ref("credit_control.group_credit_manager").id])],
-                "company_id": cls.env.company.id,
-                "company_ids": [(6, 0, [cls.env.company.id])],
-            }
+        cls.credit_manager = cls._credit_user(
+            "marco.sdi",
+            "credit_control.group_credit_manager",
+            name="Marco Responsabile Crediti",
+            email="marco@example.com",
         )
 
     # ---- invoices -------------------------------------------------------------------------

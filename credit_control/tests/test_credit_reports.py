@@ -162,13 +162,7 @@ class TestCreditReports(CreditControlCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(partner.credit_latest_report_id.state, "done")
         self.assertTrue(partner.credit_scored_on)
-        clerk = self.env["res.users"].create(
-            {
-                "name": "Viewer",
-                "login": "credit_viewer_x",
-                "groups_id": [(6, 0, self.env.ref("credit_control.group_credit_user").ids)],
-            }
-        )
+        clerk = self._credit_user("credit_viewer_x", "credit_control.group_credit_user")
         self.assertNotIn("auth_secret", self.bureau.with_user(clerk).fields_get())
 
     def test_cron_refreshes_requested_and_retries_errors_later(self):
@@ -266,15 +260,7 @@ class TestCreditReports(CreditControlCommon):
     def test_other_company_sees_no_reports(self):
         partner, report = self._fetch("IT00000000003")
         other = self.setup_other_company()["company"]
-        user = self.env["res.users"].create(
-            {
-                "name": "Other Company Controller",
-                "login": "credit_other_co",
-                "company_id": other.id,
-                "company_ids": [(6, 0, other.ids)],
-                "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
-            }
-        )
+        user = self._credit_user("credit_other_co", "account.group_account_invoice", company=other)
         reports = self.env["credit.business.report"].with_user(user)
         self.assertFalse(reports.search([("id", "=", report.id)]))
         self.assertFalse(self.env["credit.report.provider"].with_user(user).search([]))
@@ -288,13 +274,7 @@ class TestCreditReports(CreditControlCommon):
         )
 
     def test_credit_user_imports_and_refreshes(self):
-        user = self.env["res.users"].create(
-            {
-                "name": "Credit Controller",
-                "login": "credit_controller_x",
-                "groups_id": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
-            }
-        )
+        user = self._credit_user("credit_controller_x", "account.group_account_invoice")
         content = b"VAT;Score;Rating;Limit;Status\nIT00000000001;82;A;50000;active\n"
         wizard = (
             self.env["credit.report.import.wizard"]

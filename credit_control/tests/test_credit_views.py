@@ -97,13 +97,7 @@ class TestCreditScreens(CreditControlCommon):
         self.assertIn("Screen Customer", html.decode())
 
     def test_salesperson_sees_band_and_hold_only(self):
-        viewer = self.env["res.users"].create(
-            {
-                "name": "Salesperson",
-                "login": "credit_sales_x",
-                "groups_id": [(6, 0, self.env.ref("credit_control.group_credit_viewer").ids)],
-            }
-        )
+        viewer = self._credit_user("credit_sales_x", "credit_control.group_credit_viewer")
         partner = self.customer.with_user(viewer)
         self.assertEqual(partner.credit_band, self.customer.credit_band)
         self.assertFalse(partner.credit_hold)

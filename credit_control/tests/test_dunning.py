@@ -4,7 +4,6 @@ from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -41,15 +40,12 @@ class TestDunningCommon(CreditControlCommon):
         for start in dates_between(date(2024, 1, 1), cls.today):
             if start not in known:
                 Rate.create({"period_start": start, "rate": 10.15, "source": "test"})
-        cls.controller = cls.env["res.users"].create(
-            {
-                "name": "Carla Controller",
-                "login": "credit_carla",
-                "email": "carla@example.com",
-                "groups_id": [Command.set([cls.env.ref("credit_control.group_credit_user").id])],
-                "company_id": cls.company.id,
-                "company_ids": [Command.set(cls.company.ids)],
-            }
+        cls.controller = cls._credit_user(
+            "credit_carla",
+            "credit_control.group_credit_user",
+            company=cls.company,
+            name="Carla Controller",
+            email="carla@example.com",
         )
         cls.company.credit_controller_id = cls.controller
         cls.company.email = "credit@example.com"

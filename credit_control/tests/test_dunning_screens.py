@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import Form
 from odoo.tests import TransactionCase
 from odoo.tests import tagged
@@ -60,14 +59,8 @@ class TestDunningScreens(TestDunningCommon):
         self._late_invoice(partner, 700, 12)
         run = self._run()
         other = self.env["res.company"].create({"name": "Other Dunning Co"})
-        user = self.env["res.users"].create(
-            {
-                "name": "Other Controller",
-                "login": "credit_other_controller",
-                "company_id": other.id,
-                "company_ids": [Command.set(other.ids)],
-                "groups_id": [Command.set([self.env.ref("credit_control.group_credit_user").id])],
-            }
+        user = self._credit_user(
+            "credit_other_controller", "credit_control.group_credit_user", company=other
         )
         Letter = self.env["credit.dunning.letter"].with_user(user)
         self.assertFalse(Letter.search([("id", "in", run.letter_ids.ids)]))

@@ -9,23 +9,11 @@ class TestFoundation(CreditControlCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.billing_user = cls._create_user("billing", "account.group_account_invoice")
-        cls.accounting_admin = cls._create_user("acc_admin", "account.group_account_manager")
+        cls.billing_user = cls._credit_user("credit_billing", "account.group_account_invoice")
+        cls.accounting_admin = cls._credit_user("credit_acc_admin", "account.group_account_manager")
         cls.accounting_admin.groups_id += cls.env.ref("base.group_system")
-        cls.salesperson = cls._create_user("sales", "credit_control.group_credit_viewer")
-        cls.employee = cls._create_user("employee", "base.group_user")
-
-    @classmethod
-    def _create_user(cls, login, group_xmlid):
-        return cls.env["res.users"].create(
-            {
-                "name": login.title(),
-                "login": f"credit_{login}",
-                "company_id": cls.env.company.id,
-                "company_ids": [cls.env.company.id],
-                "groups_id": [(6, 0, [cls.env.ref(group_xmlid).id])],
-            }
-        )
+        cls.salesperson = cls._credit_user("credit_sales", "credit_control.group_credit_viewer")
+        cls.employee = cls._credit_user("credit_employee", "base.group_user")
 
     def test_accounting_roles_get_matching_credit_rights(self):
         self.assertTrue(self.billing_user.has_group("credit_control.group_credit_user"))
