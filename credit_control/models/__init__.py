@@ -1,4 +1,7 @@
 from . import account_move
+from . import account_move_dunning
+from . import account_move_einvoice
+from . import account_move_hold
 from . import account_move_line
 from . import account_partial_reconcile
 from . import credit_business_report
@@ -16,4 +19,8 @@ from . import credit_sdi_notification
 from . import credit_sdi_notification_error
 from . import res_company
 from . import res_config_settings
-from . import res_partner
+from . import res_partner_business_report
+from . import res_partner_demo
+from . import res_partner_dunning
+from . import res_partner_hold
+from . import res_partner_scoring

@@ -1,22 +1,20 @@
+"""Know the customer: payment behaviour, score, band, profile and their explanation,
+computed set-based for many partners at once."""
+
 import json
 from collections import defaultdict
-from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
-from odoo import Command
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo.exceptions import AccessError
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools import format_amount
 
 from ..core import behaviour
 from ..core import dates
 from ..core import scoring
-from .credit_dunning_level import STAGES as DUNNING_STAGES
 from .credit_score_history import BAND_SELECTION
 from .credit_score_history import PROFILE_SELECTION
 
@@ -74,13 +72,6 @@ class ResPartner(models.Model):
         copy=False,
         index=True,
     )
-    credit_hold = fields.Boolean(
-        copy=False,
-        tracking=True,
-        help="Set by a credit manager: posting an invoice for this customer warns or is "
-        "blocked, as set in the settings.",
-    )
-    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True)
     credit_avg_days_late = fields.Float(
         string="Average Days Late", digits=(16, 1), readonly=True, copy=False
     )
@@ -223,21 +214,6 @@ class ResPartner(models.Model):
                 "paying %(days)s days earlier than the year before", days=-values["days"]
             )
         return self.env._("no payment history and no business report: neutral score")
-
-    def write(self, vals):
-        hold_fields = {"credit_hold", "credit_hold_reason"}
-        if hold_fields & set(vals) and not self.env.su:
-            if not self.env.user.has_group("credit_control.group_credit_manager"):
-                raise AccessError(
-                    self.env._("Only a credit manager may put a customer on hold or release it.")
-                )
-            if set(vals) <= hold_fields:
-                # a credit manager holds customers without the right to edit contacts
-                self.check_access("read")
-                return super(ResPartner, self.sudo()).write(vals)
-        return super().write(vals)
-
-    # Scoring -----------------------------------------------------------------------
 
     def credit_update_scores(self):
         """Recompute behaviour, score, band, profile and recommended limit of the
@@ -563,275 +539,3 @@ class ResPartner(models.Model):
         companies = partners.env["res.company"].search([("active", "=", True)])
         main = partners.env.company if partners.env.company in companies else companies[:1]
         partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
-
-    # Reports -----------------------------------------------------------------------
-
-    def _credit_set_latest_report(self):
-        """Point each partner at its newest good report."""
-        reports = self.env["credit.business.report"].search(
-            [("partner_id", "in", self.ids), ("state", "=", "done")],
-            order="partner_id, report_date desc, id desc",
-        )
-        latest = {}
-        for report in reports:
-            latest.setdefault(report.partner_id, report)
-        for partner, report in latest.items():
-            if partner.credit_latest_report_id != report:
-                partner.sudo().credit_latest_report_id = report
-        self.filtered("credit_report_requested").sudo().credit_report_requested = False
-
-    def action_credit_refresh_now(self):
-        """Ask the company's HTTPS provider for a fresh report now and rescore."""
-        if not self.env.user.has_group("credit_control.group_credit_user"):
-            raise AccessError(self.env._("Only credit users may ask a bureau for a report."))
-        providers = self.env["credit.report.provider"].search(
-            [("kind", "=", "http"), ("company_id", "=", self.env.company.id)],
-            order="auto_refresh desc, sequence, id",
-            limit=1,
-        )
-        partners = self.commercial_partner_id
-        if not providers:
-            partners.credit_update_scores()
-            raise UserError(
-                self.env._(
-                    "The score was recomputed from the ledger, but no HTTPS report provider "
-                    "is set up for %(company)s: import the bureau's file instead.",
-                    company=self.env.company.name,
-                )
-            )
-        reports = providers._credit_fetch_reports(partners)
-        partners.credit_update_scores()
-        errors = reports.filtered(lambda r: r.state == "error")
-        message = (
-            self.env._(
-                "Report refresh failed: %s The previous report is kept.", errors[0].error_message
-            )
-            if errors
-            else self.env._("New business report received; the score is up to date.")
-        )
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": message,
-                "type": "warning" if errors else "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    # Limit and hold ----------------------------------------------------------------
-
-    def action_credit_approve_limit(self):
-        """A credit manager makes the recommended limit the customer's credit limit."""
-        if not self.env.user.has_group("credit_control.group_credit_manager"):
-            raise AccessError(self.env._("Only a credit manager may approve a credit limit."))
-        self.check_access("read")
-        currency = self.env.company.currency_id
-        for partner in self.sudo():
-            old = partner.credit_limit
-            partner.credit_limit = partner.credit_recommended_limit
-            partner.message_post(
-                author_id=self.env.user.partner_id.id,
-                body=self.env._(
-                    "Credit limit approved by %(user)s: %(new)s (was %(old)s).",
-                    user=self.env.user.name,
-                    new=format_amount(self.env, partner.credit_limit, currency),
-                    old=format_amount(self.env, old, currency),
-                ),
-            )
-        return True
-
-    def _credit_open_amounts(self, company):
-        """``{commercial partner: (exposure, oldest overdue days)}`` in one grouped read."""
-        today = fields.Date.context_today(self)
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("partner_id.commercial_partner_id", "in", self.ids),
-            ],
-            ["partner_id"],
-            ["amount_residual:sum", "date_maturity:min"],
-        )
-        result = defaultdict(lambda: [0.0, 0])
-        for partner, residual, oldest_due in groups:
-            entry = result[partner.commercial_partner_id]
-            entry[0] += residual
-            if oldest_due and oldest_due < today:
-                entry[1] = max(entry[1], dates.days_between(oldest_due, today))
-        return result
-
-    def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
-        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
-        self.ensure_one()
-        partner = self.commercial_partner_id
-        open_amounts = open_amounts or partner._credit_open_amounts(company)
-        exposure, overdue_days = open_amounts.get(partner, (0.0, 0))
-        currency = company.currency_id
-        reasons = []
-        if partner.credit_hold:
-            reasons.append(
-                self.env._(
-                    "On credit hold: %(reason)s",
-                    reason=partner.credit_hold_reason or self.env._("no reason given"),
-                )
-            )
-        if partner.credit_band == "E":
-            reasons.append(
-                self.env._(
-                    "In credit band E (score %(score)s).",
-                    score=partner.credit_score,
-                )
-            )
-        limit = partner.with_company(company).credit_limit
-        if (
-            not currency.is_zero(limit)
-            and currency.compare_amounts(exposure + new_amount, limit) > 0
-        ):
-            reasons.append(
-                self.env._(
-                    "Exposure %(exposure)s plus this invoice %(amount)s is %(total)s, over "
-                    "the credit limit of %(limit)s.",
-                    exposure=format_amount(self.env, exposure, currency),
-                    amount=format_amount(self.env, new_amount, currency),
-                    total=format_amount(self.env, exposure + new_amount, currency),
-                    limit=format_amount(self.env, limit, currency),
-                )
-            )
-        threshold = company.credit_hold_overdue_days
-        if threshold and overdue_days > threshold:
-            reasons.append(
-                self.env._(
-                    "An item is overdue by %(days)s days, more than the %(threshold)s allowed.",
-                    days=overdue_days,
-                    threshold=threshold,
-                )
-            )
-        return reasons
-
-    # Demo --------------------------------------------------------------------------
-
-    @api.model
-    def _credit_demo_histories(self, histories):
-        """Demo data: for each ``(partner xml id, [(amount, days ago due, days late or
-        None, returned)])`` post invoices due that many days ago and pay them that late
-        (None: unpaid; returned: the payment comes back), then score everyone."""
-        today = fields.Date.context_today(self)
-        partners = self.browse()
-        for xml_id, items in histories:
-            partner = self.env.ref(xml_id)
-            partners |= partner
-            for amount, due_days_ago, days_late, returned in items:
-                due = today - timedelta(days=due_days_ago)
-                invoice = self.env["account.move"].create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": due - timedelta(days=30),
-                        "invoice_date_due": due,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Consulting",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [],
-                                }
-                            )
-                        ],
-                    }
-                )
-                invoice.with_context(credit_hold_checked=True).action_post()
-                if days_late is None:
-                    continue
-                payments = (
-                    self.env["account.payment.register"]
-                    .with_context(active_model="account.move", active_ids=invoice.ids)
-                    .create({"payment_date": min(today, due + timedelta(days=days_late))})
-                    ._create_payments()
-                )
-                if returned:
-                    payments.move_id._reverse_moves(
-                        [{"date": min(today, due + timedelta(days=days_late + 5))}], cancel=True
-                    )
-        partners.credit_update_scores()
-        return True
-
-    # Dunning
-    credit_dunning_policy_id = fields.Many2one(
-        comodel_name="credit.dunning.policy",
-        string="Dunning Policy",
-        company_dependent=True,
-        domain="[('company_id', '=', current_company_id)]",
-        help="Overrides the company's default dunning policy for this customer.",
-    )
-    credit_dunning_pause_until = fields.Date(
-        string="Dunning Paused Until",
-        help="No dunning letter is proposed to this customer before this date.",
-    )
-    credit_dunning_letter_ids = fields.One2many(
-        comodel_name="credit.dunning.letter",
-        inverse_name="partner_id",
-        string="Dunning Letters",
-    )
-    credit_dunning_stage_reached = fields.Selection(
-        selection=DUNNING_STAGES,
-        string="Highest Dunning Stage",
-        readonly=True,
-        copy=False,
-        help="The highest dunning stage of the letters sent in the scoring window "
-        "(by the level's days after the due date); updated with the score.",
-    )
-    credit_dunning_letter_count = fields.Integer(
-        string="Dunning Letter Count", compute="_compute_credit_dunning_letter_count"
-    )
-
-    def _compute_credit_dunning_letter_count(self):
-        counts = dict(
-            self.env["credit.dunning.letter"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.credit_dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_credit_dunning_letters(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_control.action_credit_dunning_letter"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_group_by_state": 0}
-        return action
-
-    def _credit_dunning_policies(self, company):
-        """``{commercial partner id: policy}`` for ``self`` in ``company``, in bulk.
-
-        Order: the partner's own policy, then a policy of the company that lists the
-        partner's credit band, then the company's default policy.
-        """
-        Policy = self.env["credit.dunning.policy"]
-        partners = self.with_company(company)
-        # one grouped read of the company-dependent field (thousands of partners a run)
-        own = defaultdict(Policy.browse)
-        for policy, partner_ids in partners.with_context(active_test=False)._read_group(
-            [("id", "in", partners.ids)], ["credit_dunning_policy_id"], ["id:array_agg"]
-        ):
-            own.update(dict.fromkeys(partner_ids, policy))
-        policies = Policy.search([("company_id", "=", company.id)])
-        default = company.credit_dunning_policy_id or policies[:1]
-        by_band = {}
-        for policy in policies.filtered("credit_bands"):
-            for band in policy.credit_bands.upper():
-                by_band.setdefault(band, policy)
-        result = {}
-        for partner in partners:
-            policy = own[partner.id]
-            if not policy and by_band:
-                policy = by_band.get(partner.credit_band or "")
-            result[partner.id] = policy or default
-        return result
