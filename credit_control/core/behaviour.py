@@ -91,6 +91,14 @@ Open and overdue items:
 >>> facts = summarise([open_line], today=date(2026, 6, 1))
 >>> facts.exposure, facts.overdue, facts.oldest_overdue_days, facts.average_days_late
 (800.0, 800.0, 32, None)
+
+Open days late weigh each overdue item by its residual: 1,500.00 open 300 days and 500.00
+open 256 days are (1,500 x 300 + 500 x 256) / 2,000 = 289 days late on average:
+
+>>> old = LineFacts(date(2025, 8, 5), 1500.0, 1500.0, [])
+>>> newer = LineFacts(date(2025, 9, 18), 500.0, 500.0, [])
+>>> summarise([old, newer], today=date(2026, 6, 1)).open_days_late
+289.0
 """
 
 from collections import namedtuple
@@ -138,6 +146,7 @@ class BehaviourFacts:
     exposure: float = 0.0
     overdue: float = 0.0
     oldest_overdue_days: int = 0
+    open_days_late: float = None
     trend: float = None
     invoiced: float = 0.0
     mature_count: int = 0
@@ -186,7 +195,7 @@ def summarise(lines, today, returned_count=0, digits=2, dunning_stage=None):
     facts = BehaviourFacts(returned_count=returned_count, dunning_stage=dunning_stage)
     recent_start = dates.add_months(today, -TREND_RECENT_MONTHS)
     before_start = dates.add_months(recent_start, -TREND_BEFORE_MONTHS)
-    all_pairs, recent_pairs, before_pairs = [], [], []
+    all_pairs, recent_pairs, before_pairs, open_pairs = [], [], [], []
     late_lines = late_30_lines = 0
     exposure = overdue = money.Decimal(0)
     for line in lines:
@@ -199,6 +208,7 @@ def summarise(lines, today, returned_count=0, digits=2, dunning_stage=None):
             exposure += residual
             if age > 0:
                 overdue += residual
+                open_pairs.append((float(residual), age))
                 facts.oldest_overdue_days = max(facts.oldest_overdue_days, age)
                 facts.severe_overdue_count += age > SEVERE_OVERDUE_DAYS
         for settlement in line.settlements:
@@ -216,6 +226,7 @@ def summarise(lines, today, returned_count=0, digits=2, dunning_stage=None):
             late_lines += days_late > LATE_GRACE_DAYS
             late_30_lines += days_late > 30
     facts.average_days_late = _weighted_average(all_pairs)
+    facts.open_days_late = _weighted_average(open_pairs)
     if facts.settled_count:
         facts.share_late = late_lines / facts.settled_count
         facts.share_late_30 = late_30_lines / facts.settled_count

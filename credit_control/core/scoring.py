@@ -20,7 +20,17 @@ nothing, the lateness factors already count them). Without any factor the score 
 neutral 50 (less a dunning stage's points).
 
 Each factor's **effect** is the points it took away from (or added to) a perfect 100:
-``weight / total weight x (sub-score - 100)``, so the effects add up to the score.
+``weight / total weight x (sub-score - 100)``, so the effects add up to the score. When
+the trend and the dunning stage push the sum below 0 (or above 100), the score is
+**clipped** and the explanation says by how many points, so that the effects still add up.
+
+The ``days_late`` line also says how late the **open** overdue items are (the average
+only counts what was paid): ``open_amount`` and ``open_days`` in its values.
+
+A customer whose latest business report says it is **in liquidation**, in an
+**insolvency procedure** or **ceased**, or lists an insolvency event (bankruptcy,
+liquidation, composition with creditors...), is **never better than band E**: the score
+is capped at 34 and the explanation says why.
 
 **Bands**: A from 80, B from 65, C from 50, D from 35, E below.
 
@@ -47,6 +57,29 @@ Each factor's **effect** is the points it took away from (or added to) a perfect
 >>> result = score(good, None, DEFAULT_WEIGHTS)
 >>> result.score, result.lines[-1]
 (95, ExplanationLine(code='dunning', values={'stage': 'formal_notice'}, points=-5.0))
+
+Clipped: a customer with every factor at 0 (-100) who also reached legal action (-20)
+scores 0, and the explanation gives back the 20 points below 0:
+
+>>> worst = BehaviourFacts(average_days_late=60.0, share_late=1.0, share_late_30=1.0,
+...                        settled_count=3, exposure=900.0, overdue=900.0,
+...                        oldest_overdue_days=120, returned_count=3, dunning_stage="legal")
+>>> result = score(worst, None, DEFAULT_WEIGHTS)
+>>> result.score, result.lines[-1]
+(0, ExplanationLine(code='clipped', values={'bound': 0}, points=20.0))
+>>> 100 + sum(line.points for line in result.lines)
+0.0
+
+In liquidation: the perfect payer above (formal notice: -5) with a report of 80 in
+liquidation loses the report factor (0 instead of 80: -25) and would score 70, band B;
+the liquidation caps it at 34, band E (-36):
+
+>>> result = score(good, {"score": 80.0, "legal_status": "liquidation", "negative_events": 0},
+...                DEFAULT_WEIGHTS)
+>>> result.score, result.band
+(34, 'E')
+>>> result.lines[-1]
+ExplanationLine(code='insolvency', values={'status': 'liquidation', 'event': ''}, points=-36.0)
 """
 
 from collections import namedtuple
@@ -58,6 +91,7 @@ __all__ = [
     "ExplanationLine",
     "ScoreResult",
     "band",
+    "insolvency_reason",
     "recommended_limit",
     "score",
 ]
@@ -80,6 +114,21 @@ DUNNING_STAGE_POINTS = {
     "agency": -20,
 }
 ACTIVE_STATUSES = ("active", False, None, "")
+# legal statuses, and words of a negative event, that keep a customer in band E
+INSOLVENT_STATUSES = ("liquidation", "insolvency", "ceased")
+INSOLVENCY_EVENT_WORDS = (
+    "insolven",
+    "bankrupt",
+    "liquidation",
+    "liquidazione",
+    "fallimento",
+    "fallita",
+    "concordato",
+    "procedura concorsuale",
+    "amministrazione straordinaria",
+    "receivership",
+)
+INSOLVENT_SCORE_CAP = 34  # the highest score of band E
 
 # code, values for the sentence (see the model's templates), points (+ adds, - takes away)
 ExplanationLine = namedtuple("ExplanationLine", "code values points")
@@ -164,11 +213,41 @@ def _report_factor(report):
     )
 
 
+def insolvency_reason(report):
+    """``(status, event)`` when the report says the customer is insolvent, else None.
+
+    ``event`` is the first negative event that names an insolvency ('' for none).
+
+    >>> insolvency_reason({"legal_status": "liquidation"})
+    ('liquidation', '')
+    >>> insolvency_reason({"legal_status": "active", "events": ["Protesto 2025",
+    ...                    "Istanza di fallimento 03/2026"]})
+    ('active', 'Istanza di fallimento 03/2026')
+    >>> insolvency_reason({"legal_status": "active", "events": ["Protest 2025"]}) is None
+    True
+    """
+    if not report:
+        return None
+    status = report.get("legal_status") or "active"
+    event = next(
+        (
+            text
+            for text in report.get("events") or []
+            if any(word in text.lower() for word in INSOLVENCY_EVENT_WORDS)
+        ),
+        "",
+    )
+    if status in INSOLVENT_STATUSES or event:
+        return status, event
+    return None
+
+
 def score(facts, report, weights):
     """Score, band and explanation lines of one customer.
 
-    ``report`` is None or a dict with ``score`` (0-100, normalised), ``legal_status`` and
-    ``negative_events`` (a count); ``weights`` maps factor codes to non-negative numbers.
+    ``report`` is None or a dict with ``score`` (0-100, normalised), ``legal_status``,
+    ``negative_events`` (a count) and optionally ``events`` (their texts); ``weights``
+    maps factor codes to non-negative numbers.
     """
     factors = _behaviour_factors(facts)
     if report and report.get("score") is not None:
@@ -184,6 +263,10 @@ def score(facts, report, weights):
         for code, sub_score, values in factors:
             share = weights[code] / total_weight
             value += share * sub_score
+            if code == "days_late" and facts.overdue > 0 and facts.open_days_late is not None:
+                values = dict(
+                    values, open_amount=facts.overdue, open_days=round(facts.open_days_late)
+                )
             lines.append(ExplanationLine(code, values, round(share * (sub_score - 100), 1)))
     if total_weight and not any(code == "report" for code, _s, _v in factors):
         lines.append(ExplanationLine("no_report", {}, 0.0))
@@ -203,7 +286,22 @@ def score(facts, report, weights):
         lines.append(
             ExplanationLine("dunning", {"stage": facts.dunning_stage}, float(dunning_points))
         )
-    final = int(money.round_money(_clip(value + trend_points + dunning_points), 0))
+    total = value + trend_points + dunning_points
+    if total_weight and not 0 <= total <= 100:
+        bound = 0 if total < 0 else 100
+        lines.append(ExplanationLine("clipped", {"bound": bound}, round(bound - total, 1)))
+    final = int(money.round_money(_clip(total), 0))
+    insolvent = insolvency_reason(report)
+    if insolvent and final > INSOLVENT_SCORE_CAP:
+        status, event = insolvent
+        lines.append(
+            ExplanationLine(
+                "insolvency",
+                {"status": status, "event": event},
+                float(INSOLVENT_SCORE_CAP - final),
+            )
+        )
+        final = INSOLVENT_SCORE_CAP
     return ScoreResult(final, band(final), lines)
 
 

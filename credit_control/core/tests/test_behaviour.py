@@ -86,8 +86,52 @@ def test_report_weighs_in_and_insolvency_zeroes_it():
     insolvent = scoring.score(facts, {"score": 90, "legal_status": "insolvency"}, weights)
     assert alone.score == 100
     assert "no_report" in [line.code for line in alone.lines]
-    assert insolvent.score == 75
+    # the report factor drops to 0 (-25 points: 75), then insolvency caps it at 34 (-41)
+    assert insolvent.score == 34
+    assert insolvent.band == "E"
     assert [line.points for line in insolvent.lines if line.code == "report"] == [-25.0]
+    assert [line.points for line in insolvent.lines if line.code == "insolvency"] == [-41.0]
+
+
+def test_insolvency_event_caps_an_active_company_at_band_e():
+    facts = behaviour.summarise([paid(1000, 0)] * 5, TODAY)
+    report = {
+        "score": 90,
+        "legal_status": "active",
+        "negative_events": 1,
+        "events": ["Concordato preventivo 2026"],
+    }
+    result = scoring.score(facts, report, scoring.DEFAULT_WEIGHTS)
+    # 75 x 100 + 25 x (90 - 10 for the event) = 95, capped at 34: -61
+    assert (result.score, result.band) == (34, "E")
+    assert result.lines[-1] == scoring.ExplanationLine(
+        "insolvency", {"status": "active", "event": "Concordato preventivo 2026"}, -61.0
+    )
+
+
+def test_clipped_score_says_so_and_effects_add_up():
+    facts = behaviour.BehaviourFacts(
+        average_days_late=0.0,
+        share_late=0.0,
+        share_late_30=0.0,
+        settled_count=4,
+        exposure=100.0,
+        trend=-10.0,
+    )
+    result = scoring.score(facts, None, scoring.DEFAULT_WEIGHTS)
+    # every factor perfect (100) + 3 for an improving trend = 103, clipped to 100
+    assert result.score == 100
+    assert result.lines[-1] == scoring.ExplanationLine("clipped", {"bound": 100}, -3.0)
+    assert 100 + sum(line.points for line in result.lines) == 100
+
+
+def test_days_late_line_says_how_late_the_open_items_are():
+    on_time = paid(1000, 0)
+    open_item = behaviour.LineFacts(TODAY - timedelta(days=289), 2000.0, 2000.0, [])
+    facts = behaviour.summarise([on_time, open_item], TODAY)
+    line = scoring.score(facts, None, scoring.DEFAULT_WEIGHTS).lines[0]
+    assert line.code == "days_late"
+    assert line.values == {"days": 0.0, "open_amount": 2000.0, "open_days": 289}
 
 
 def test_highest_dunning_stage_is_the_letter_with_most_days():
