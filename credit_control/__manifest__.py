@@ -4,7 +4,7 @@
     "name": "Credit Control",
     "summary": "Know your customers, keep e-invoices deliverable, chase payment, "
     "agree payment plans and hand debts over to an agency",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "AGPL-3",
     "author": "credit_control authors",
@@ -30,6 +30,7 @@
         "views/res_partner_credit_views.xml",
         "views/res_config_settings_credit_score_views.xml",
         "wizards/credit_hold_wizard_views.xml",
+        "views/account_payment_credit_views.xml",
         "security/credit_dunning_security.xml",
         "data/credit_dunning_data.xml",
         "report/credit_dunning_letter_report.xml",

@@ -22,6 +22,17 @@ True
 (False, False)
 >>> is_collectible("not_delivered", notice_sent=True)
 True
+
+An invoice refused by a public administration (EC02) is not chased: the seller issues a
+credit note and a new invoice. A rejected invoice sent again stays out of dunning until
+the SdI delivers it (RC) or says it could not (MC, then the customer notice):
+
+>>> is_collectible("refused", False)
+False
+>>> is_collectible("sent", False, resubmitted=True), is_collectible("sent", False)
+(False, True)
+>>> is_collectible("delivered", False, resubmitted=True)
+True
 """
 
 STATES = (
@@ -59,12 +70,16 @@ def next_state(state, message_type, outcome=""):
     return new_state
 
 
-def is_collectible(state, notice_sent):
+def is_collectible(state, notice_sent, resubmitted=False):
     """Whether dunning, interest and statistics may count the invoice.
 
-    A rejected invoice was never issued; an undelivered one is issued but the customer
-    must first be told it waits in their reserved area of the tax portal.
+    A rejected invoice was never issued (and, once sent again, ``resubmitted``, is not
+    until the SdI answers); an undelivered one is issued but the customer must first be
+    told it waits in their reserved area of the tax portal; one refused by a public
+    administration is to be credited and invoiced again, not chased.
     """
-    if state == "rejected":
+    if state in ("rejected", "refused"):
+        return False
+    if state == "sent" and resubmitted:
         return False
     return not (state == "not_delivered" and not notice_sent)

@@ -240,6 +240,20 @@ def parse_datetime(value):
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def italian_day(moment):
+    """The Italian calendar day (Europe/Rome) of a naive UTC datetime: the day an SdI
+    event happened for the seller and the buyer, whatever the server's time zone.
+
+    >>> italian_day(datetime(2026, 3, 9, 23, 30))   # 00:30 on 10 March in Rome (winter)
+    datetime.date(2026, 3, 10)
+    >>> italian_day(datetime(2026, 7, 31, 22, 15))  # 00:15 on 1 August in Rome (summer)
+    datetime.date(2026, 8, 1)
+    >>> italian_day(datetime(2026, 7, 31, 21, 59))
+    datetime.date(2026, 7, 31)
+    """
+    return moment.replace(tzinfo=timezone.utc).astimezone(ITALIAN_TIME).date()
+
+
 def _parse_date(value):
     if not value:
         return None

@@ -4,6 +4,7 @@ from . import account_move_einvoice
 from . import account_move_hold
 from . import account_move_line
 from . import account_partial_reconcile
+from . import account_payment
 from . import credit_business_report
 from . import credit_demo_data
 from . import credit_dunning_letter

@@ -19,14 +19,20 @@ class AccountMove(models.Model):
         "example, was never issued and is not collectible until it is delivered.",
     )
 
-    @api.depends("credit_einvoice_state", "credit_einvoice_notice_date")
+    @api.depends(
+        "credit_einvoice_state", "credit_einvoice_notice_date", "credit_einvoice_rejected_date"
+    )
     def _compute_credit_collectible(self):
         """The one collectibility rule that dunning, interest and scoring share: an
-        e-invoice rejected by the SdI was never issued, and one not delivered is not chased
-        until the customer is told where it is (see readme/SDI.md)."""
+        e-invoice rejected by the SdI was never issued (nor is it once sent again, until
+        the SdI answers), one not delivered is not chased until the customer is told where
+        it is, one refused by a public administration is credited, not chased (see
+        readme/SDI.md)."""
         for move in self:
             move.credit_collectible = sdi_effects.is_collectible(
-                move.credit_einvoice_state, bool(move.credit_einvoice_notice_date)
+                move.credit_einvoice_state,
+                bool(move.credit_einvoice_notice_date),
+                resubmitted=bool(move.credit_einvoice_rejected_date),
             )
 
     def _credit_is_collectible(self):

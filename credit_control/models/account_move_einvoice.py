@@ -10,6 +10,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 from odoo.tools import format_date
 
 from ..core import sdi_effects
@@ -110,6 +111,26 @@ class AccountMove(models.Model):
     credit_einvoice_banner = fields.Html(
         string="E-invoice problem", compute="_compute_credit_einvoice_banner", sanitize=False
     )
+
+    @api.depends("partner_id", "date", "state", "move_type", "invoice_date", "amount_total")
+    @api.depends_context("input_full_display_name", "credit_sdi_match")
+    def _compute_display_name(self):
+        """In the SdI match wizard an invoice reads with its customer, date and amount,
+        so that the right one can be picked from the dropdown."""
+        super()._compute_display_name()
+        if not self.env.context.get("credit_sdi_match"):
+            return
+        for move in self:
+            move.display_name = " - ".join(
+                part
+                for part in (
+                    move.name,
+                    move.partner_id.display_name,
+                    format_date(self.env, move.invoice_date) if move.invoice_date else "",
+                    format_amount(self.env, move.amount_total, move.currency_id),
+                )
+                if part
+            )
 
     @api.depends("credit_einvoice_fix_deadline", "credit_einvoice_state")
     def _compute_credit_einvoice_days_left(self):
@@ -227,8 +248,12 @@ class AccountMove(models.Model):
                 if s == "not_delivered" and not m.credit_einvoice_notice_date
             ]
         )
+        refused = self.browse(
+            [m.id for m, s in state.items() if s == "refused" and m.credit_einvoice_state == s]
+        )
         rejected._credit_einvoice_schedule("credit_einvoice_fix")
         waiting._credit_einvoice_schedule("credit_einvoice_notice")
+        refused._credit_einvoice_schedule("credit_einvoice_refused")
         for move, fixed_date in fixed.items():
             move._credit_einvoice_fixed(fixed_date)
 
@@ -300,17 +325,30 @@ class AccountMove(models.Model):
                     "summary": activity_type.summary,
                     "user_id": move._credit_einvoice_responsible().id,
                     "date_deadline": move.credit_einvoice_fix_deadline if fix else today,
-                    "note": self.env._(
-                        "Rejection codes: %(codes)s. The invoice shows what each code means "
-                        "and how to fix it; send it again with the same number and date, in a "
-                        "file with a new name.",
-                        codes=move.credit_einvoice_error_codes or "-",
-                    )
-                    if fix
-                    else False,
+                    "note": move._credit_einvoice_activity_note(kind),
                 }
             )
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _credit_einvoice_activity_note(self, kind):
+        if kind == "credit_einvoice_fix":
+            return self.env._(
+                "Rejection codes: %(codes)s. The invoice shows what each code means "
+                "and how to fix it; send it again with the same number and date, in a "
+                "file with a new name.",
+                codes=self.credit_einvoice_error_codes or "-",
+            )
+        if kind == "credit_einvoice_refused":
+            refusal = self.credit_einvoice_notification_ids.filtered(
+                lambda n: n.outcome == "EC02" and n.applied
+            )[:1]
+            return self.env._(
+                "The public administration refused this e-invoice (outcome EC02)%(reason)s. "
+                "It is not chased: issue a credit note for it and, if the supply stands, a "
+                "new invoice.",
+                reason=f": {refusal.description}" if refusal.description else "",
+            )
+        return False
 
     def _credit_einvoice_responsible(self):
         return self.invoice_user_id if self.invoice_user_id.active else self.env.user

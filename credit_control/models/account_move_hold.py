@@ -1,8 +1,10 @@
 """Credit hold on posting customer invoices, returned payments, first-invoice report request."""
 
 from odoo import Command
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
 
@@ -13,8 +15,16 @@ class AccountMove(models.Model):
         string="Returned On",
         copy=False,
         readonly=True,
-        help="Set on a customer payment's entry when it was reversed or unmatched from the "
-        "invoice it paid (a returned payment, 'insoluto').",
+        help="Set on a customer payment's (or bank line's) entry when the money came back: "
+        "the entry was reversed, or a credit user marked it as returned ('insoluto'). "
+        "Unmatching a payment to move it to another invoice is no returned payment.",
+    )
+    credit_return_dismissed = fields.Boolean(
+        string="Not a Returned Payment",
+        copy=False,
+        readonly=True,
+        help="A credit user said this reversal or bank debit is no returned payment (e.g. a "
+        "correction): it is not counted in the customer's returned payments.",
     )
 
     def action_post(self):
@@ -111,9 +121,58 @@ class AccountMove(models.Model):
         if any(move.is_invoice(include_receipts=True) for move in self):
             self = self.with_context(credit_no_return=True)
         reversals = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
-        # a returned payment is dated by its reversal (the bank's return), not by today
-        for reversal in reversals:
-            origin = reversal.reversed_entry_id
-            if origin.credit_returned_date and origin.credit_returned_date != reversal.date:
-                origin.sudo().credit_returned_date = reversal.date
+        if not self.env.context.get("credit_no_return"):
+            # the money came back: a returned payment, dated by its reversal (the bank's
+            # return), not by today
+            for reversal in reversals:
+                origin = reversal.reversed_entry_id
+                if origin._credit_is_customer_receipt() and not origin.credit_return_dismissed:
+                    origin.sudo().credit_returned_date = reversal.date
         return reversals
+
+    def _credit_is_customer_receipt(self):
+        """Whether this entry is money received from a customer: an inbound customer
+        payment, or a bank line crediting a customer's receivable."""
+        self.ensure_one()
+        payment = self.origin_payment_id
+        if payment:
+            return payment.partner_type == "customer" and payment.payment_type == "inbound"
+        return bool(self.statement_line_id) and any(
+            line.account_type == "asset_receivable" and line.balance < 0 for line in self.line_ids
+        )
+
+    @api.model
+    def _credit_check_returned_access(self):
+        if not self.env.user.has_group("credit_control.group_credit_user"):
+            raise AccessError(
+                self.env._("Only a credit user may say whether a payment was returned.")
+            )
+
+    def action_credit_mark_returned(self):
+        """A credit user says the money of this payment came back (an 'insoluto' the
+        ledger does not show as a reversal)."""
+        self._credit_check_returned_access()
+        self.check_access("read")
+        today = fields.Date.context_today(self)
+        for move in self:
+            if not move._credit_is_customer_receipt():
+                raise UserError(
+                    self.env._(
+                        "%s is not a customer payment: only money received from a customer "
+                        "can come back.",
+                        move.display_name,
+                    )
+                )
+            move.sudo().write({"credit_returned_date": today, "credit_return_dismissed": False})
+            move.message_post(body=self.env._("Marked as a returned payment."))
+        return True
+
+    def action_credit_unmark_returned(self):
+        """A credit user says this is no returned payment (e.g. a reversal that only
+        corrected a wrong entry)."""
+        self._credit_check_returned_access()
+        self.check_access("read")
+        self.sudo().write({"credit_returned_date": False, "credit_return_dismissed": True})
+        for move in self:
+            move.message_post(body=self.env._("Not a returned payment."))
+        return True

@@ -168,7 +168,7 @@ class CreditReportProvider(models.Model):
                 values.update(self._credit_report_values_from_json(data), raw_payload=raw)
             except report_http.ProviderError as error:
                 _logger.info("Bureau %s, partner %s: %s", self.name, partner.id, error)
-                values.update(state="error", error_message=str(error))
+                values.update(state="error", error_message=self._credit_plain_error(error))
             except ValueError as error:
                 values.update(
                     state="error",
@@ -176,6 +176,28 @@ class CreditReportProvider(models.Model):
                 )
             values_list.append(values)
         return self.env["credit.business.report"]._credit_create_reports(values_list)
+
+    def _credit_plain_error(self, error):
+        """What a failed call means for the user, in their language, then the bureau's
+        technical detail in brackets."""
+        plain = {
+            "auth": self.env._(
+                "The bureau refused the provider's credentials: a credit manager must check "
+                "the key in Credit Control > Configuration > Report Providers."
+            ),
+            "not_found": self.env._("The bureau has no report on this VAT number."),
+            "rate_limited": self.env._(
+                "The bureau received too many requests: try again in a few minutes."
+            ),
+            "server": self.env._("The bureau's service is out of order: try again later."),
+            "timeout": self.env._("The bureau did not answer in time: try again later."),
+            "network": self.env._(
+                "The bureau cannot be reached: check the internet connection and the "
+                "provider's address."
+            ),
+            "malformed": self.env._("The bureau's answer cannot be read."),
+        }.get(error.kind, self.env._("The bureau gave an unexpected answer."))
+        return f"{plain} ({error})"
 
     def _credit_report_values_from_json(self, data):
         mapping = {f: p for f, p in self._credit_mapping().items() if p}

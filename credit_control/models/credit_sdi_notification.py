@@ -12,6 +12,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 from odoo.tools.misc import file_path
 
 from ..core import sdi_archive
@@ -216,6 +217,9 @@ class CreditSdiNotification(models.Model):
             )
             return vals
         event_time = message.delivered_at or message.received_at
+        # the Italian day of the event (a rejection at 00:30 in Rome is that day, not the
+        # UTC day before), never later than today in Italy
+        italian_today = max(today, sdi_parser.italian_day(fields.Datetime.now()))
         vals.update(
             state=entry["state"],
             import_message=entry.get("reason", False),
@@ -228,7 +232,9 @@ class CreditSdiNotification(models.Model):
             received_date=message.received_at,
             delivery_date=message.delivered_at,
             available_date=message.available_on,
-            notification_date=min(event_time.date(), today) if event_time else today,
+            notification_date=(
+                min(sdi_parser.italian_day(event_time), italian_today) if event_time else today
+            ),
             outcome=message.outcome or False,
             rejection_code=message.rejection_code or False,
             invoice_number=message.invoice_number or False,
@@ -573,11 +579,32 @@ class CreditSdiNotification(models.Model):
                 raise UserError(
                     self.env._("The invoice must belong to the notification's company.")
                 )
+            notification._credit_check_not_before_invoice(move)
         if not move.credit_einvoice_file_name and self[:1].invoice_file_name:
             move.credit_einvoice_file_name = self[:1].invoice_file_name
         self.write({"move_id": move.id, "state": "matched", "import_message": False})
         self._credit_apply()
         return True
+
+    def _credit_check_not_before_invoice(self, move):
+        """The SdI cannot reject (or answer for) an invoice before it was issued."""
+        if (
+            self.message_type == "NS"
+            and move.invoice_date
+            and self.notification_date
+            and self.notification_date < move.invoice_date
+        ):
+            raise UserError(
+                self.env._(
+                    "The rejection %(name)s is dated %(date)s, before the invoice %(invoice)s "
+                    "of %(invoice_date)s: it cannot answer that invoice. Choose the invoice "
+                    "that was sent before the rejection.",
+                    name=self.display_name,
+                    date=format_date(self.env, self.notification_date),
+                    invoice=move.name,
+                    invoice_date=format_date(self.env, move.invoice_date),
+                )
+            )
 
     def action_retry_match(self):
         """Look again for the invoices of unmatched notifications (e.g. after a file name

@@ -3,6 +3,7 @@
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class ResPartner(models.Model):
@@ -44,19 +45,44 @@ class ResPartner(models.Model):
         reports = providers._credit_fetch_reports(partners)
         partners.credit_update_scores()
         errors = reports.filtered(lambda r: r.state == "error")
-        message = (
-            self.env._(
-                "Report refresh failed: %s The previous report is kept.", errors[0].error_message
-            )
-            if errors
-            else self.env._("New business report received; the score is up to date.")
-        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "message": message,
+                "title": self.env._("Refresh now: %s", providers.name),
+                "message": "\n".join(self._credit_refresh_outcome(report) for report in reports),
                 "type": "warning" if errors else "success",
+                "sticky": bool(errors),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _credit_refresh_outcome(self, report):
+        """One sentence on what a refresh brought for the report's customer."""
+        partner = report.partner_id
+        if report.state == "error":
+            previous = partner.credit_latest_report_id
+            kept = (
+                self.env._(
+                    "The previous report, of %s, is kept.",
+                    format_date(self.env, previous.report_date),
+                )
+                if previous
+                else self.env._("The customer still has no business report.")
+            )
+            return self.env._(
+                "%(customer)s: no new report. %(error)s %(kept)s",
+                customer=partner.display_name,
+                error=report.error_message,
+                kept=kept,
+            )
+        status = dict(report._fields["legal_status"]._description_selection(self.env))
+        return self.env._(
+            "%(customer)s: new business report, score %(score)s of 100, %(status)s. Credit "
+            "score now %(credit_score)s (band %(band)s).",
+            customer=partner.display_name,
+            score=report.score,
+            status=status.get(report.legal_status, report.legal_status or ""),
+            credit_score=partner.credit_score,
+            band=partner.credit_band or "-",
+        )

@@ -55,25 +55,36 @@ class ResPartner(models.Model):
         return True
 
     def _credit_open_amounts(self, company):
-        """``{commercial partner: (exposure, oldest overdue days)}`` in one grouped read."""
+        """``{commercial partner: (exposure, oldest overdue days)}`` in two grouped reads.
+
+        Exposure nets every open item (an unmatched payment or credit note lowers it);
+        only amounts owed (positive residuals of collectible invoices) can be overdue: an
+        advance payment's or a credit's date is no due date."""
         today = fields.Date.context_today(self)
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("partner_id.commercial_partner_id", "in", self.ids),
-            ],
-            ["partner_id"],
-            ["amount_residual:sum", "date_maturity:min"],
-        )
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("partner_id.commercial_partner_id", "in", self.ids),
+        ]
+        move_lines = self.env["account.move.line"]
         result = defaultdict(lambda: [0.0, 0])
-        for partner, residual, oldest_due in groups:
+        for partner, residual in move_lines._read_group(
+            domain, ["partner_id"], ["amount_residual:sum"]
+        ):
+            result[partner.commercial_partner_id][0] += residual
+        overdue_domain = [
+            *domain,
+            ("amount_residual", ">", 0),
+            ("date_maturity", "<", today),
+            *self.env["account.move"]._credit_collectible_line_domain(),
+        ]
+        for partner, oldest_due in move_lines._read_group(
+            overdue_domain, ["partner_id"], ["date_maturity:min"]
+        ):
             entry = result[partner.commercial_partner_id]
-            entry[0] += residual
-            if oldest_due and oldest_due < today:
-                entry[1] = max(entry[1], dates.days_between(oldest_due, today))
+            entry[1] = max(entry[1], dates.days_between(oldest_due, today))
         return result
 
     def _credit_hold_reasons(self, company, new_amount, open_amounts=None):

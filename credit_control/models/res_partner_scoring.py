@@ -174,6 +174,14 @@ class ResPartner(models.Model):
         )
         currency = self.env.company.currency_id
         if code == "days_late":
+            if values.get("open_days"):
+                return self.env._(
+                    "pays on average %(days)s days after the due date; %(amount)s still open, "
+                    "on average %(open_days)s days past its due date",
+                    days=values["days"],
+                    amount=format_amount(self.env, values["open_amount"], currency),
+                    open_days=values["open_days"],
+                )
             return self.env._("pays on average %(days)s days after the due date", **values)
         if code == "share_late":
             return self.env._(
@@ -204,6 +212,22 @@ class ResPartner(models.Model):
             return self.env._(
                 "highest dunning stage reached: %(stage)s",
                 stage=stage_names.get(values.get("stage"), values.get("stage")),
+            )
+        if code == "clipped":
+            if values.get("bound"):
+                return self.env._("the score cannot be above 100")
+            return self.env._("the score cannot be below 0")
+        if code == "insolvency":
+            if values.get("event"):
+                return self.env._(
+                    "the latest business report lists an insolvency event (%(event)s): "
+                    "never better than band E",
+                    event=values["event"],
+                )
+            return self.env._(
+                "the latest business report says the company is %(status)s: never better "
+                "than band E",
+                status=status.get(values.get("status"), values.get("status")),
             )
         if code == "no_report":
             return self.env._("no business report: scored on payment behaviour alone")
@@ -361,9 +385,17 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_fetch_returned(self, company_ids, window_start, partner_ids=None):
-        """Returned customer payments in the window by commercial partner: payment entries
-        dated as returned when they were unmatched from an invoice, or reversed (also
-        when the ledger was written without the ORM, e.g. imported)."""
+        """Returned customer payments in the window by commercial partner: money that came
+        back (see readme/SCORING.md). A payment unmatched from an invoice is none.
+
+        - entries marked returned (reversed through the ORM, or by a credit user);
+        - reversals of a customer payment or of a bank line that paid a customer (also
+          when the ledger was written without the ORM, e.g. imported);
+        - returned-item bank lines ("insoluti"): a debit on a customer's receivable in a
+          bank journal that is no reversal, no payment and no refund of a credit note.
+
+        Entries a credit user dismissed ("Not a Returned Payment") are left out."""
+        self.env["account.move"].flush_model(["credit_returned_date", "credit_return_dismissed"])
         query = SQL(
             """
             WITH returned AS (
@@ -375,15 +407,44 @@ class ResPartner(models.Model):
                 SELECT m.id, m.partner_id
                   FROM account_move r
                   JOIN account_move m ON m.id = r.reversed_entry_id
-                  JOIN account_payment pay ON pay.id = m.origin_payment_id
-                 WHERE r.reversed_entry_id IS NOT NULL
-                   AND r.state = 'posted'
+             LEFT JOIN account_payment pay ON pay.id = m.origin_payment_id
+                 WHERE r.state = 'posted'
                    AND r.date >= %(start)s
                    AND r.company_id = ANY(%(companies)s)
-                   AND pay.partner_type = 'customer'
-                   AND pay.payment_type = 'inbound'
+                   AND NOT COALESCE(m.credit_return_dismissed, FALSE)
+                   AND ((pay.partner_type = 'customer' AND pay.payment_type = 'inbound')
+                        OR (m.origin_payment_id IS NULL AND m.statement_line_id IS NOT NULL
+                            AND EXISTS (
+                                SELECT 1
+                                  FROM account_move_line ml
+                                  JOIN account_account ma ON ma.id = ml.account_id
+                                 WHERE ml.move_id = m.id
+                                   AND ma.account_type = 'asset_receivable'
+                                   AND ml.balance < 0)))
+                 UNION
+                SELECT m.id, l.partner_id
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_journal j ON j.id = m.journal_id
+                  JOIN account_account a ON a.id = l.account_id
+                 WHERE j.type = 'bank'
+                   AND a.account_type = 'asset_receivable'
+                   AND l.balance > 0
+                   AND l.parent_state = 'posted'
+                   AND l.date >= %(start)s
+                   AND l.company_id = ANY(%(companies)s)
+                   AND l.partner_id IS NOT NULL
+                   AND m.reversed_entry_id IS NULL
+                   AND m.origin_payment_id IS NULL
+                   AND NOT COALESCE(m.credit_return_dismissed, FALSE)
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM account_partial_reconcile apr
+                         JOIN account_move_line cl ON cl.id = apr.credit_move_id
+                         JOIN account_move cm ON cm.id = cl.move_id
+                        WHERE apr.debit_move_id = l.id AND cm.move_type = 'out_refund')
             )
-            SELECT p.commercial_partner_id, COUNT(*)
+            SELECT p.commercial_partner_id, COUNT(DISTINCT returned.id)
               FROM returned
               JOIN res_partner p ON p.id = returned.partner_id
              WHERE %(all)s OR p.commercial_partner_id = ANY(%(partners)s)
@@ -432,7 +493,8 @@ class ResPartner(models.Model):
         query = SQL(
             """
             SELECT DISTINCT ON (partner_id)
-                   partner_id, score, legal_status, negative_event_count, recommended_limit
+                   partner_id, score, legal_status, negative_event_count, recommended_limit,
+                   negative_events
               FROM credit_business_report
              WHERE state = 'done' AND active
                AND company_id = ANY(%(companies)s)
@@ -449,8 +511,9 @@ class ResPartner(models.Model):
                 "legal_status": status,
                 "negative_events": events,
                 "recommended_limit": limit,
+                "events": (texts or "").splitlines(),
             }
-            for partner_id, score, status, events, limit in self.env.execute_query(query)
+            for partner_id, score, status, events, limit, texts in self.env.execute_query(query)
         }
 
     @api.model
