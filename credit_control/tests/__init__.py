@@ -1,4 +1,5 @@
 from . import test_credit_demo
+from . import test_credit_figures
 from . import test_credit_hold
 from . import test_credit_reports
 from . import test_credit_score
@@ -12,4 +13,5 @@ from . import test_i18n
 from . import test_sdi_bad_input
 from . import test_sdi_l10n_it_edi
 from . import test_sdi_notification
+from . import test_sdi_rules
 from . import test_security

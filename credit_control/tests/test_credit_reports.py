@@ -165,6 +165,44 @@ class TestCreditReports(CreditControlCommon):
         clerk = self._credit_user("credit_viewer_x", "credit_control.group_credit_user")
         self.assertNotIn("auth_secret", self.bureau.with_user(clerk).fields_get())
 
+    def test_refresh_now_says_what_the_new_report_brought(self):
+        partner = self._credit_customer("Refreshed", vat="IT00000000003")
+        action = partner.action_credit_refresh_now()
+        # risk class 3 of 10 normalises to 77.8; one protest takes 10 points off the report
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(
+            "Refreshed: new business report, score 77.8 of 100, Active.",
+            action["params"]["message"],
+        )
+        self.assertIn(
+            f"Credit score now {partner.credit_score} (band {partner.credit_band}).",
+            action["params"]["message"],
+        )
+
+    def test_refresh_now_says_the_bureau_error_in_plain_words(self):
+        partner = self._credit_customer("Unknown To Bureau", vat="IT00000000404")
+        action = partner.action_credit_refresh_now()
+        params = action["params"]
+        self.assertEqual((params["type"], params["sticky"]), ("warning", True))
+        self.assertIn(
+            "Unknown To Bureau: no new report. The bureau has no report on this VAT number.",
+            params["message"],
+        )
+        self.assertIn("The customer still has no business report.", params["message"])
+        error_row = partner.credit_report_ids
+        self.assertEqual(error_row.state, "error")
+        self.assertIn("(the bureau does not know this company (HTTP 404)", error_row.error_message)
+
+    def test_error_rows_show_blanks_not_zero(self):
+        for xmlid in (
+            "credit_control.view_credit_business_report_list",
+            "credit_control.view_partner_form_credit",
+        ):
+            view = self.env.ref(xmlid)
+            arch = view.arch_db
+            for name in ("score", "recommended_limit", "legal_status"):
+                self.assertIn(f'<field name="{name}" invisible="state == \'error\'"/>', arch)
+
     def test_cron_refreshes_requested_and_retries_errors_later(self):
         self.bureau.auto_refresh = True
         requested = self._credit_customer("Requested", vat="IT00000000009")

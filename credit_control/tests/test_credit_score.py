@@ -176,13 +176,14 @@ class TestCreditScore(CreditControlCommon):
         self.assertEqual(customer.credit_limit, customer.credit_recommended_limit)
         self.assertIn("Credit limit approved", customer.message_ids[0].body)
 
-    def test_payment_unmatched_from_its_invoice_is_returned(self):
+    def test_payment_unmatched_from_its_invoice_is_no_returned_payment(self):
         customer = self._credit_customer("Unmatched")
         invoice = self._credit_invoice(
             customer, 500.0, self.due - timedelta(days=30), due_date=self.due
         )
         payment = self._credit_pay(invoice, self.due)
+        # unmatching is a correction of the ledger: the money did not come back
         payment.move_id.line_ids.filtered("reconciled").remove_move_reconcile()
-        self.assertTrue(payment.move_id.credit_returned_date)
+        self.assertFalse(payment.move_id.credit_returned_date)
         customer.credit_update_scores()
-        self.assertEqual(customer.credit_returned_count, 1)
+        self.assertEqual(customer.credit_returned_count, 0)
