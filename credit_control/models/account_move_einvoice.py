@@ -342,11 +342,12 @@ class AccountMove(models.Model):
             refusal = self.credit_einvoice_notification_ids.filtered(
                 lambda n: n.outcome == "EC02" and n.applied
             )[:1]
+            reason = ": " + refusal.description if refusal.description else ""
             return self.env._(
                 "The public administration refused this e-invoice (outcome EC02)%(reason)s. "
                 "It is not chased: issue a credit note for it and, if the supply stands, a "
                 "new invoice.",
-                reason=f": {refusal.description}" if refusal.description else "",
+                reason=reason,
             )
         return False
 
