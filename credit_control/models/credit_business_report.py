@@ -1,4 +1,5 @@
 import contextlib
+import datetime
 
 from odoo import api
 from odoo import fields
@@ -80,7 +81,9 @@ class CreditBusinessReport(models.Model):
             "negative_event_count": len(cleaned.get("negative_events") or []),
         }
         report_date = cleaned.get("report_date")
-        if report_date:
+        if isinstance(report_date, datetime.date):
+            values["report_date"] = report_date
+        elif report_date:
             with contextlib.suppress(ValueError):  # an unreadable date: today's
                 values["report_date"] = fields.Date.to_date(report_date[:10])
         return values
