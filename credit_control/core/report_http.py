@@ -39,6 +39,7 @@ Traceback (most recent call last):
 core.report_http.ProviderError: the answer is nested deeper than 32 levels
 """
 
+import contextlib
 import http.client
 import json
 import math
@@ -124,10 +125,8 @@ class _Deadline:
         # the response keeps reading from the socket after http.client forgets it
         sock = connection.sock or self.sock
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def guard(self, connection):
         timer = threading.Timer(max(self.remaining(), 0.0), self._cut, (connection,))
@@ -230,7 +229,7 @@ def _attempt(url, headers, timeout, deadline):
     """The body of a 2xx answer; ProviderError otherwise (with its ``wait`` hint)."""
     try:
         status, answer_headers, body = _call(url, headers, timeout, deadline)
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ProviderError(f"no answer within {timeout:g} seconds", "timeout") from None
     except (http.client.HTTPException, OSError) as error:
         if deadline.expired:

@@ -194,9 +194,7 @@ def _clean_limit(limit):
             + ("finite number" if "finite" in str(error) else "number")
         ) from None
     if not 0 <= number <= MAX_LIMIT:
-        raise ValueError(
-            f"recommended limit {_shown(limit)} must be between 0 and {MAX_LIMIT:,}"
-        )
+        raise ValueError(f"recommended limit {_shown(limit)} must be between 0 and {MAX_LIMIT:,}")
     return number
 
 
@@ -212,9 +210,7 @@ def _clean_date(value, today):
         except ValueError:
             continue
     else:
-        raise ValueError(
-            f"report date {_shown(value)} is not a date (YYYY-MM-DD or DD/MM/YYYY)"
-        )
+        raise ValueError(f"report date {_shown(value)} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
     if today and day > today + datetime.timedelta(days=1):
         raise ValueError(f"the report is dated {day.isoformat()}, in the future: refused")
     return day

@@ -4,6 +4,7 @@ import datetime
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 LEGAL_STATUS_SELECTION = [
     ("active", "Active"),
@@ -67,6 +68,17 @@ class CreditBusinessReport(models.Model):
                 detail = self.env._("score %(score)s", score=report.score)
             report.display_name = f"{report.provider_id.name or ''} {date} ({detail})".strip()
 
+    def unlink(self):
+        """Reports are history (a score rests on them): archived, never deleted."""
+        if self and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Business reports and their payloads are kept: archive the report "
+                    "instead of deleting it."
+                )
+            )
+        return super().unlink()
+
     @api.model
     def _credit_values_from_cleaned(self, cleaned, raw_score):
         """Report field values from the core's cleaned report values."""
@@ -98,6 +110,7 @@ class CreditBusinessReport(models.Model):
         attachments = (
             self.env["ir.attachment"]
             .sudo()
+            .with_context(credit_no_index=True)
             .create(
                 [
                     {

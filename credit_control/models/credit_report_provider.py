@@ -186,7 +186,7 @@ class CreditReportProvider(models.Model):
                     state="error",
                     error_message=self.env._("The bureau's answer is not usable: %s", error),
                 )
-            except Exception as error:  # noqa: BLE001 - one partner's failure stops no other
+            except Exception as error:
                 _logger.info("Bureau %s, partner %s failed", self.name, partner.id, exc_info=True)
                 values.update(
                     state="error",
@@ -378,14 +378,14 @@ class CreditReportProvider(models.Model):
         try:
             with self.env.cr.savepoint():
                 return self._credit_fetch_reports(partners, limiter=limiter)
-        except Exception:  # noqa: BLE001 - isolate the culprit below
+        except Exception:
             _logger.info("Bureau %s: batch failed, one customer at a time", self.name)
         reports = self.env["credit.business.report"]
         for partner in partners:
             try:
                 with self.env.cr.savepoint():
                     reports |= self._credit_fetch_reports(partner, limiter=limiter)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 reports |= self.env["credit.business.report"]._credit_create_reports(
                     [
                         {

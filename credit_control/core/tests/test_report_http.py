@@ -51,9 +51,7 @@ class BureauHandler(BaseHTTPRequestHandler):
         if vat == "ITREDIRECT":
             return self._send(302, b"", {"Location": "http://attacker.example/steal"})
         if vat == "ITRESET":  # close with RST: "connection reset by peer"
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             return None
         if vat == "ITSTATUS":
