@@ -849,7 +849,9 @@ class CreditSdiNotification(models.Model):
         from the SdI: they are checked for duplicates and matched like a fresh import."""
         if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
             raise AccessError(self.env._("Only credit users may confirm a notification."))
-        todo = self.filtered(lambda n: n.state == "unverified")
+        self.check_access("write")
+        # the invoices are looked up and updated on the credit user's behalf
+        todo = self.sudo().filtered(lambda n: n.state == "unverified")
         for company in todo.company_id:
             notifications = todo.filtered(lambda n, c=company: n.company_id == c)
             entries = [
@@ -867,11 +869,11 @@ class CreditSdiNotification(models.Model):
                 }
                 for notification in notifications
             ]
-            model = self.with_company(company)
+            model = todo.with_company(company)
             model._credit_lock_files(entries, company)
             model._credit_mark_duplicates(entries, company)
             model._credit_match(entries, company)
-            matched = self.browse()
+            matched = todo.browse()
             for entry in entries:
                 entry["record"].write(
                     {
