@@ -193,12 +193,13 @@ class CreditSdiNotification(models.Model):
             if not error:
                 total += sdi_archive.declared_size(file_name, content)
         if total > limit:
+            size = f"{total / 1024 / 1024:,.1f}"
             raise UserError(
                 self.env._(
                     "This import holds %(size)s MB (files and zip contents), more than the "
                     "limit of %(limit)s MB: nothing was imported. Split it in smaller imports "
                     "or ask an administrator to raise the limit in the settings.",
-                    size=f"{total / 1024 / 1024:,.1f}",
+                    size=size,
                     limit=limit // 1024 // 1024,
                 )
             )
