@@ -1,12 +1,14 @@
 """Nothing lost, nothing faked: SdI notifications tried as a careless or hostile user would."""
 
 import base64
+import contextlib
 import hashlib
 import io
 import time
 import tracemalloc
 import zipfile
 from email.message import EmailMessage
+from pathlib import Path
 
 from odoo import SUPERUSER_ID
 from odoo import api
@@ -230,22 +232,39 @@ class TestSdiBoundedWork(SdiCommon):
         self.assertEqual(self._counts(), before)
         self.assertEqual(len(self._import(two_files[0])), 1, "under the limit: imported")
 
+    @staticmethod
+    def _process_memory():
+        """(current, peak) resident memory of this process in bytes (Linux)."""
+        status = Path("/proc/self/status").read_text()
+        values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return tuple(int(values[key].split()[0]) * 1024 for key in ("VmRSS", "VmHWM"))
+
     def test_memory_of_a_100_mb_import(self):
-        """25 files of 4 MB: 100 MB, the default limit. Peak of Python memory measured by
-        tracemalloc while the import runs (the upload itself already in memory)."""
+        """25 files of 4 MB: 100 MB, the default limit, the upload already in memory.
+        Measured twice: the process's peak resident memory above what it held before
+        (the worker's memory limit counts that), and Python's own peak (tracemalloc)."""
         files = [self._raw(f"IT1_{n}_RC_001.xml", bytes([65 + n % 26]) * 4 * MB) for n in range(25)]
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")  # restart the peak from here
+        rss_before, _peak = self._process_memory()
         tracemalloc.start()
         started = time.monotonic()
         try:
             notifications = self._import(*files)
-            _current, peak = tracemalloc.get_traced_memory()
+            _current, python_peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
         elapsed = time.monotonic() - started
-        print(f"\n100 MB SdI import: peak {peak / MB:.0f} MB of Python memory, {elapsed:.1f} s")
+        _rss, rss_peak = self._process_memory()
+        growth = max(rss_peak - rss_before, 0)
+        print(
+            f"\n100 MB SdI import: process peak +{growth / MB:.0f} MB resident, "
+            f"Python peak {python_peak / MB:.0f} MB, {elapsed:.1f} s"
+        )
         self.assertEqual(len(notifications), 25)
         self.assertEqual(set(notifications.mapped("state")), {"invalid"})
-        self.assertLess(peak, 500 * MB)
+        self.assertLess(python_peak, 500 * MB)
+        self.assertLess(growth, 500 * MB)
         self.assertFalse(any(notifications.attachment_id.sudo().mapped("index_content")))
 
 
