@@ -20,6 +20,7 @@
         "data/credit_sdi_data.xml",
         "views/credit_sdi_notification_views.xml",
         "views/credit_sdi_wizard_views.xml",
+        "views/credit_sdi_trust_views.xml",
         "views/account_move_sdi_views.xml",
         "data/credit_score_cron.xml",
         "views/credit_score_history_views.xml",

@@ -21,6 +21,24 @@ JSON: a list of objects, or an object whose ``records_path`` holds the list:
 ...                      scale="risk_10", records_path="items")
 >>> rows[0].values["score"], errors
 (77.8, [])
+
+A limit must be a finite amount between 0 and :data:`MAX_LIMIT`, a date readable and not
+later than tomorrow (``today`` is given by the caller):
+
+>>> import datetime
+>>> data = (b"VAT;Score;Limit;Date\\nIT1;73;1e400;2026-01-01\\nIT2;73;-5;2026-01-01\\n"
+...         b"IT3;73;5000;2026-03-09\\nIT4;73;5000;31/12/2025\\nIT5;73;5000;yesterday\\n")
+>>> rows, errors = parse(data, "csv", {"vat": "VAT", "score": "Score",
+...     "recommended_limit": "Limit", "report_date": "Date"}, today=datetime.date(2026, 3, 7))
+>>> [(row.values["vat"], row.values["report_date"]) for row in rows]
+[('IT4', datetime.date(2025, 12, 31))]
+>>> for error in errors:
+...     print(error)
+(2, "recommended limit '1e400' is not a finite number")
+(3, "recommended limit '-5' must be between 0 and 1,000,000,000,000")
+(4, 'the report is dated 2026-03-09, in the future: refused')
+(6, "report date 'yesterday' is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+
 >>> parse(b"x" * 20, "csv", mapping, max_bytes=10)
 Traceback (most recent call last):
 ...
@@ -28,8 +46,10 @@ core.report_import.ImportFileError: the file is 20 bytes, more than the limit of
 """
 
 import csv
+import datetime
 import io
 import json
+import math
 from collections import namedtuple
 
 from . import report_scales
@@ -47,6 +67,8 @@ FIELDS = (
 )
 REQUIRED_FIELDS = ("vat", "score")
 MAX_BYTES = 10 * 1024 * 1024
+MAX_LIMIT = 10**12  # a recommended limit above a trillion is a broken file, not a limit
+MAX_TEXT = 1000  # characters kept of a text value (rating, events)
 LEGAL_STATUSES = ("active", "liquidation", "insolvency", "ceased")
 
 ReportRow = namedtuple("ReportRow", "line values raw_score payload")
@@ -127,9 +149,15 @@ def _csv_records(text, mapping):
         yield index, {field: record.get(column) for field, column in mapping.items()}, record
 
 
+def _json_constant(name):
+    return name  # NaN / Infinity stay text: the row that holds one fails, not the file
+
+
 def _json_records(text, mapping, records_path):
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_json_constant)
+    except RecursionError:
+        raise ImportFileError("the file is nested too deeply to be a list of reports") from None
     except ValueError as error:
         raise ImportFileError(f"the file is not valid JSON: {error}") from None
     records = get_path(data, records_path) if records_path else data
@@ -145,11 +173,53 @@ def _json_records(text, mapping, records_path):
 
 
 def _clean_text(value):
-    return str(value).strip() if value not in (None, "") else ""
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"{_shown(value)} is not a plain value")
+    return str(value).strip()[:MAX_TEXT] if value not in (None, "") else ""
 
 
-def clean_values(values, scale):
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _clean_limit(limit):
+    if isinstance(limit, (dict, list, bool)):
+        raise ValueError(f"recommended limit {_shown(limit)} is not a number")
+    try:
+        number = report_scales.to_number(limit)
+    except ValueError as error:
+        raise ValueError(
+            f"recommended limit {_shown(limit)} is not a "
+            + ("finite number" if "finite" in str(error) else "number")
+        ) from None
+    if not 0 <= number <= MAX_LIMIT:
+        raise ValueError(f"recommended limit {_shown(limit)} must be between 0 and {MAX_LIMIT:,}")
+    return number
+
+
+def _clean_date(value, today):
+    """A date from ISO (YYYY-MM-DD, a time may follow) or Italian (DD/MM/YYYY) text."""
+    text = _clean_text(value)
+    if not text:
+        return None
+    for pattern, length in (("%Y-%m-%d", 10), ("%d/%m/%Y", 10)):
+        try:
+            day = datetime.datetime.strptime(text[:length], pattern).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise ValueError(f"report date {_shown(value)} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+    if today and day > today + datetime.timedelta(days=1):
+        raise ValueError(f"the report is dated {day.isoformat()}, in the future: refused")
+    return day
+
+
+def clean_values(values, scale, today=None):
     """Normalised report values from raw mapped values; ValueError with a plain message.
+
+    ``today`` (a date) refuses reports dated later than tomorrow.
 
     >>> clean_values({"vat": " it 123 ", "score": "7", "legal_status": "Insolvency",
     ...               "negative_events": "protest; prejudicial"}, "risk_10")["vat"]
@@ -166,25 +236,32 @@ def clean_values(values, scale):
     limit = values.get("recommended_limit")
     cleaned["recommended_limit"] = None
     if limit not in (None, ""):
-        try:
-            cleaned["recommended_limit"] = report_scales.to_number(limit)
-        except ValueError:
-            raise ValueError(f"recommended limit {limit!r} is not a number") from None
+        cleaned["recommended_limit"] = _clean_limit(limit)
     status = _clean_text(values.get("legal_status")).lower() or "active"
     cleaned["legal_status"] = status if status in LEGAL_STATUSES else "other"
     events = values.get("negative_events")
     if isinstance(events, list):
         events = [_clean_text(e) for e in events if _clean_text(e)]
     elif isinstance(events, (int, float)) and not isinstance(events, bool):
+        if not (math.isfinite(events) and 0 <= events <= 10_000):
+            raise ValueError(f"negative events {_shown(events)} is not a count")
         events = [f"{int(events)} event(s)"] if events else []
     else:
         events = [e.strip() for e in _clean_text(events).replace("|", ";").split(";") if e.strip()]
     cleaned["negative_events"] = events
-    cleaned["report_date"] = _clean_text(values.get("report_date")) or None
+    cleaned["report_date"] = _clean_date(values.get("report_date"), today)
     return cleaned
 
 
-def parse(content, file_format, mapping, scale="score_100", records_path=None, max_bytes=None):
+def parse(
+    content,
+    file_format,
+    mapping,
+    scale="score_100",
+    records_path=None,
+    max_bytes=None,
+    today=None,
+):
     """Good rows (``ReportRow``) and errors ``[(row, message)]`` of a report file."""
     max_bytes = max_bytes or MAX_BYTES
     if len(content) > max_bytes:
@@ -208,8 +285,8 @@ def parse(content, file_format, mapping, scale="score_100", records_path=None, m
             errors.append((line, "not an object"))
             continue
         try:
-            cleaned = clean_values(values, scale)
-        except ValueError as error:
+            cleaned = clean_values(values, scale, today)
+        except (ValueError, TypeError, OverflowError) as error:  # the row fails, not the file
             errors.append((line, str(error)))
             continue
         if cleaned["vat"] in seen:

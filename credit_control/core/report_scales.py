@@ -22,6 +22,8 @@ ValueError: score 'high' is not a number
 ('A', 'E')
 """
 
+import math
+
 __all__ = ["SCALES", "normalise", "score_100_band"]
 
 # code: (label, lowest, highest, worst_is_high)
@@ -40,15 +42,24 @@ def to_number(value):
 
     >>> to_number("7,5"), to_number(3)
     (7.5, 3.0)
+    >>> to_number("inf")
+    Traceback (most recent call last):
+    ...
+    ValueError: score 'inf' is not a finite number
     """
-    if isinstance(value, bool) or value is None:
-        raise ValueError(f"score {value!r} is not a number")
-    if isinstance(value, (int, float)):
-        return float(value)
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise ValueError(f"score {shown} is not a number")
     try:
-        return float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise ValueError(f"score {value!r} is not a number") from None
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            number = float(str(value).strip().replace(",", "."))
+    except (ValueError, OverflowError):
+        raise ValueError(f"score {shown} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"score {shown} is not a finite number")
+    return number
 
 
 def normalise(scale, value):

@@ -53,6 +53,27 @@ def expand(name, content):
     return [InputFile(name, content)]
 
 
+def declared_size(name, content):
+    """Bytes the zip members of ``content`` declare once uncompressed (0 for a plain file
+    or an archive that cannot be opened: :func:`expand` says why later). Read from the
+    archive's directory, nothing is decompressed.
+
+    >>> import io, zipfile
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    ...     archive.writestr("a.xml", b"x" * 1000)
+    >>> declared_size("batch.zip", buffer.getvalue()), declared_size("a.xml", b"<x/>")
+    (1000, 0)
+    """
+    if not ((name or "").lower().endswith(".zip") or content[:4] == b"PK\x03\x04"):
+        return 0
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return 0
+    return sum(info.file_size for info in archive.infolist())
+
+
 def read_zip(
     content,
     max_members=MAX_MEMBERS,

@@ -1,8 +1,10 @@
 import contextlib
+import datetime
 
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 LEGAL_STATUS_SELECTION = [
     ("active", "Active"),
@@ -66,6 +68,17 @@ class CreditBusinessReport(models.Model):
                 detail = self.env._("score %(score)s", score=report.score)
             report.display_name = f"{report.provider_id.name or ''} {date} ({detail})".strip()
 
+    def unlink(self):
+        """Reports are history (a score rests on them): archived, never deleted."""
+        if self and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Business reports and their payloads are kept: archive the report "
+                    "instead of deleting it."
+                )
+            )
+        return super().unlink()
+
     @api.model
     def _credit_values_from_cleaned(self, cleaned, raw_score):
         """Report field values from the core's cleaned report values."""
@@ -80,7 +93,9 @@ class CreditBusinessReport(models.Model):
             "negative_event_count": len(cleaned.get("negative_events") or []),
         }
         report_date = cleaned.get("report_date")
-        if report_date:
+        if isinstance(report_date, datetime.date):
+            values["report_date"] = report_date
+        elif report_date:
             with contextlib.suppress(ValueError):  # an unreadable date: today's
                 values["report_date"] = fields.Date.to_date(report_date[:10])
         return values
@@ -95,6 +110,7 @@ class CreditBusinessReport(models.Model):
         attachments = (
             self.env["ir.attachment"]
             .sudo()
+            .with_context(credit_no_index=True)
             .create(
                 [
                     {

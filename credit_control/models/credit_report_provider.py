@@ -72,6 +72,12 @@ class CreditReportProvider(models.Model):
         help="Sent as the auth header's value, e.g. 'Bearer <token>'. Only credit managers see it.",
     )
     timeout = fields.Float(string="Timeout (Seconds)", default=10.0)
+    call_deadline = fields.Float(
+        string="Deadline per Customer (Seconds)",
+        default=60.0,
+        help="Hard limit of one customer's call, retries and waits included: past it the "
+        "call is cut and kept as an error report.",
+    )
     rate_limit = fields.Integer(string="Calls per Minute", default=60)
     max_retries = fields.Integer(string="Retries", default=2)
     auto_refresh = fields.Boolean(
@@ -86,6 +92,11 @@ class CreditReportProvider(models.Model):
             "The timeout must be 0-120 s.",
         ),
         ("rate_limit_positive", "CHECK(rate_limit >= 0)", "The rate limit cannot be negative."),
+        (
+            "call_deadline_range",
+            "CHECK(call_deadline IS NULL OR (call_deadline > 0 AND call_deadline <= 600))",
+            "The deadline per customer must be 0-600 s.",
+        ),
     ]
 
     def _compute_report_count(self):
@@ -163,16 +174,23 @@ class CreditReportProvider(models.Model):
                     timeout=self.timeout,
                     retries=self.max_retries,
                     limiter=limiter,
+                    deadline=self.call_deadline or report_http.DEFAULT_DEADLINE,
                     **({"sleep": sleep} if sleep else {}),
                 )
                 values.update(self._credit_report_values_from_json(data), raw_payload=raw)
             except report_http.ProviderError as error:
                 _logger.info("Bureau %s, partner %s: %s", self.name, partner.id, error)
                 values.update(state="error", error_message=self._credit_plain_error(error))
-            except ValueError as error:
+            except (ValueError, TypeError, OverflowError, RecursionError) as error:
                 values.update(
                     state="error",
                     error_message=self.env._("The bureau's answer is not usable: %s", error),
+                )
+            except Exception as error:
+                _logger.info("Bureau %s, partner %s failed", self.name, partner.id, exc_info=True)
+                values.update(
+                    state="error",
+                    error_message=self.env._("The call failed: %s", repr(error)[:300]),
                 )
             values_list.append(values)
         return self.env["credit.business.report"]._credit_create_reports(values_list)
@@ -202,7 +220,9 @@ class CreditReportProvider(models.Model):
     def _credit_report_values_from_json(self, data):
         mapping = {f: p for f, p in self._credit_mapping().items() if p}
         raw_values = {field: report_import.get_path(data, path) for field, path in mapping.items()}
-        cleaned = report_import.clean_values({"vat": "-", **raw_values}, self.scale)
+        cleaned = report_import.clean_values(
+            {"vat": "-", **raw_values}, self.scale, today=fields.Date.context_today(self)
+        )
         return self.env["credit.business.report"]._credit_values_from_cleaned(
             cleaned, raw_values.get("score")
         )
@@ -227,6 +247,7 @@ class CreditReportProvider(models.Model):
                 self._credit_mapping(),
                 scale=self.scale,
                 records_path=self.records_path,
+                today=fields.Date.context_today(self),
             )
         except report_import.ImportFileError as error:
             raise UserError(self.env._("The file cannot be imported: %s", error)) from None
@@ -331,7 +352,24 @@ class CreditReportProvider(models.Model):
                 ("create_date", ">=", fields.Datetime.now() - timedelta(days=1)),
             ]
         )
-        return partners - recent_errors.partner_id
+        return self._credit_failed_last(partners - recent_errors.partner_id)
+
+    def _credit_failed_last(self, partners):
+        """``partners`` with those whose latest call failed at the end of the line: a
+        bureau that always fails for one customer does not hold up the others."""
+        if not partners:
+            return partners
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (partner_id) partner_id, state
+                 FROM credit_business_report
+                WHERE partner_id = ANY(%s) AND provider_id = %s
+                ORDER BY partner_id, create_date DESC, id DESC""",
+            [partners.ids, self.id],
+        )
+        failed = {partner_id for partner_id, state in self.env.cr.fetchall() if state == "error"}
+        return partners.filtered(lambda p: p.id not in failed) + partners.filtered(
+            lambda p: p.id in failed
+        )
 
     @api.model
     def _cron_credit_refresh_reports(self, batch_size=50, commit=True):
@@ -347,10 +385,40 @@ class CreditReportProvider(models.Model):
             limiter = report_http.RateLimiter(provider.rate_limit)  # across batches
             for start in range(0, len(partners), batch_size):
                 batch = partners[start : start + batch_size]
-                provider._credit_fetch_reports(batch, limiter=limiter)
+                provider._credit_fetch_batch_safely(batch, limiter)
                 done += len(batch)
                 remaining -= len(batch)
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 if commit and not getattr(threading.current_thread(), "testing", False):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    def _credit_fetch_batch_safely(self, partners, limiter):
+        """Fetch a batch; when storing it fails (a bad value the database refuses...),
+        fetch its customers one by one and keep the one that fails as an error report,
+        so the refresh goes on with the next customer."""
+        try:
+            with self.env.cr.savepoint():
+                return self._credit_fetch_reports(partners, limiter=limiter)
+        except Exception:
+            _logger.info("Bureau %s: batch failed, one customer at a time", self.name)
+        reports = self.env["credit.business.report"]
+        for partner in partners:
+            try:
+                with self.env.cr.savepoint():
+                    reports |= self._credit_fetch_reports(partner, limiter=limiter)
+            except Exception as error:
+                reports |= self.env["credit.business.report"]._credit_create_reports(
+                    [
+                        {
+                            "partner_id": partner.id,
+                            "provider_id": self.id,
+                            "company_id": self.company_id.id,
+                            "state": "error",
+                            "error_message": self.env._(
+                                "The report could not be stored: %s", repr(error)[:300]
+                            ),
+                        }
+                    ]
+                )
+        return reports

@@ -8,10 +8,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 from xml.sax.saxutils import escape
 
+from psycopg2 import errors as pg_errors
+
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.tools import email_normalize_all
 from odoo.tools import format_date
 from odoo.tools.misc import file_path
 
@@ -34,6 +38,11 @@ MESSAGE_TYPES = [
 ]
 PA_SCHEMA = "credit_control/data/sdi/MessaggiTypes_v1.1.xsd"
 XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
+DEFAULT_IMPORT_MAX_MB = 100
+MAX_P7M_LAYERS = 3  # a file signed twice is common, three times is the most we unwrap
+# A file is stored once per company while it can change an invoice (unmatched, matched):
+# two imports of the same file at the same moment cannot both count.
+UNIQUE_FILE_INDEX = "credit_sdi_notification_company_file_unique"
 
 
 class CreditSdiNotification(models.Model):
@@ -43,6 +52,11 @@ class CreditSdiNotification(models.Model):
     _order = "create_date desc, id desc"
 
     name = fields.Char(required=True, readonly=True)
+    active = fields.Boolean(
+        default=True,
+        help="Notifications are never deleted (they are the record of what the SdI said): "
+        "archive them instead.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company
     )
@@ -52,6 +66,7 @@ class CreditSdiNotification(models.Model):
             ("unmatched", "Unmatched"),
             ("invalid", "Invalid"),
             ("duplicate", "Duplicate"),
+            ("unverified", "Unverified sender"),
         ],
         required=True,
         default="unmatched",
@@ -137,22 +152,61 @@ class CreditSdiNotification(models.Model):
         :param strict: validate public-administration notifications against the schema.
         :return: the notifications created, one per message (invalid ones included).
         """
+        decoded = [self._credit_decode(file_name, data) for file_name, data in files]
+        self._credit_check_import_size(decoded)
         entries = []
-        for file_name, data in files:
-            entries.extend(self._credit_read_file(file_name, data, strict))
+        for file_name, content, error in decoded:
+            if error:
+                entries.append(self._credit_invalid_entry(file_name, content, error))
+            else:
+                entries.extend(self._credit_read_file(file_name, content, strict))
         return self._credit_create_from_entries(entries)
 
-    def _credit_read_file(self, file_name, data, strict):
-        """Entries (dicts) for one uploaded file: parsed message or the reason it is not."""
+    def _credit_decode(self, file_name, data):
+        """``(file_name, bytes, error)`` of one uploaded base64 file."""
         raw = data.encode() if isinstance(data, str) else bytes(data or b"")
         try:
-            content = base64.b64decode(b"".join(raw.split()), validate=True)
+            return file_name, base64.b64decode(b"".join(raw.split()), validate=True), None
         except (binascii.Error, ValueError):
-            return [
-                self._credit_invalid_entry(
-                    file_name, raw, self.env._("The file content is not base64-encoded.")
+            return file_name, raw, self.env._("The file content is not base64-encoded.")
+
+    @api.model
+    def _credit_import_max_bytes(self):
+        """The most bytes one import may hold (files and zip members, uncompressed)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("credit_control.sdi_import_max_mb", DEFAULT_IMPORT_MAX_MB)
+        )
+        try:
+            megabytes = int(value)
+        except (TypeError, ValueError):
+            megabytes = DEFAULT_IMPORT_MAX_MB
+        return max(megabytes, 1) * 1024 * 1024
+
+    def _credit_check_import_size(self, decoded):
+        """Refuse the whole import, before storing anything, when it holds more than the
+        limit: every file counts, and every zip member at its uncompressed size."""
+        limit = self._credit_import_max_bytes()
+        total = 0
+        for file_name, content, error in decoded:
+            total += len(content)
+            if not error:
+                total += sdi_archive.declared_size(file_name, content)
+        if total > limit:
+            size = f"{total / 1024 / 1024:,.1f}"
+            raise UserError(
+                self.env._(
+                    "This import holds %(size)s MB (files and zip contents), more than the "
+                    "limit of %(limit)s MB: nothing was imported. Split it in smaller imports "
+                    "or ask an administrator to raise the limit in the settings.",
+                    size=size,
+                    limit=limit // 1024 // 1024,
                 )
-            ]
+            )
+
+    def _credit_read_file(self, file_name, content, strict):
+        """Entries (dicts) for one uploaded file: parsed message or the reason it is not."""
         try:
             inputs = sdi_archive.expand(file_name, content)
         except sdi_archive.ArchiveError as error:
@@ -167,9 +221,29 @@ class CreditSdiNotification(models.Model):
 
     def _credit_read_one(self, file_name, content, strict):
         try:
+            return self._credit_parse_one(file_name, content, strict)
+        except Exception as error:
+            _logger.info("SdI file %s cannot be read", file_name, exc_info=True)
+            return self._credit_invalid_entry(
+                file_name,
+                content,
+                self.env._("The file cannot be read: %s", repr(error)[:300]),
+            )
+
+    def _credit_parse_one(self, file_name, content, strict):
+        try:
             xml = content
-            if sdi_archive.is_p7m(file_name, content):
-                xml = sdi_archive.unwrap_p7m(content)
+            layers = 0
+            while sdi_archive.is_p7m(file_name if not layers else "", xml):
+                if layers == MAX_P7M_LAYERS:
+                    raise sdi_archive.ArchiveError(
+                        self.env._(
+                            "The file is signed in more than %s nested envelopes (.p7m): refused.",
+                            MAX_P7M_LAYERS,
+                        )
+                    )
+                xml = sdi_archive.unwrap_p7m(xml)
+                layers += 1
             message = sdi_parser.parse_notification(xml)
             if strict and message.flow == "pa":
                 problems = sdi_parser.validate_schema(xml, file_path(PA_SCHEMA))
@@ -186,20 +260,68 @@ class CreditSdiNotification(models.Model):
     def _credit_invalid_entry(self, file_name, content, reason):
         return {"file_name": file_name, "content": content, "error": reason}
 
-    def _credit_create_from_entries(self, entries):
+    def _credit_create_from_entries(self, entries, unverified_sender=None):
+        """Store the entries as notifications and apply the matched ones.
+
+        :param unverified_sender: the e-mail address of a sender that is not one of the
+            configured SdI senders: the notifications are kept as "unverified sender" and
+            change no invoice until a credit user confirms them.
+        """
         company = self.env.company
         for entry in entries:
             entry["hash"] = hashlib.sha256(entry["content"]).hexdigest()
+        self._credit_lock_files(entries, company)
         self._credit_mark_duplicates(entries, company)
         self._credit_match(entries, company)
+        if unverified_sender:
+            self._credit_mark_unverified(entries, unverified_sender)
         today = fields.Date.context_today(self)
         vals_list = [self._credit_values(entry, company, today) for entry in entries]
-        records = self.with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-        ).create(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                records = self.with_context(
+                    mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+                ).create(vals_list)
+        except pg_errors.UniqueViolation as error:
+            if UNIQUE_FILE_INDEX not in str(error):
+                raise
+            raise UserError(self._credit_busy_message()) from None
         self._credit_attach_originals(records, entries)
         records.filtered(lambda n: n.state == "matched")._credit_apply()
         return records
+
+    def _credit_busy_message(self):
+        return self.env._(
+            "The same notification file is being imported by another user or by the mail "
+            "gateway at this very moment: nothing was imported. Import it again in a moment; "
+            "it will then be recognised as already imported."
+        )
+
+    def _credit_lock_files(self, entries, company):
+        """Claim each file (its content hash) for this transaction; when another import
+        holds one, stop with a plain message instead of storing the file twice."""
+        keys = sorted(
+            {
+                int(hashlib.sha256(f"{company.id}:{e['hash']}".encode()).hexdigest()[:15], 16)
+                for e in entries
+                if e.get("message")
+            }
+        )
+        for key in keys:
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+            if not self.env.cr.fetchone()[0]:
+                raise UserError(self._credit_busy_message())
+
+    def _credit_mark_unverified(self, entries, sender):
+        for entry in entries:
+            if entry.get("message") and entry.get("state") in ("matched", "unmatched"):
+                entry["state"] = "unverified"
+                entry["reason"] = self.env._(
+                    "Sent by %(sender)s, which is not one of the SdI senders configured in "
+                    "the settings: this notification changes no invoice until a credit user "
+                    "confirms it comes from the SdI.",
+                    sender=sender,
+                )
 
     def _credit_values(self, entry, company, today):
         vals = {
@@ -275,6 +397,8 @@ class CreditSdiNotification(models.Model):
         attachments = (
             self.env["ir.attachment"]
             .sudo()
+            # XML is stored as plain text (never served as HTML), and not full-text indexed
+            .with_context(attachments_mime_plainxml=True, credit_no_index=True)
             .create(
                 [
                     {
@@ -310,10 +434,10 @@ class CreditSdiNotification(models.Model):
         parsed = [entry for entry in entries if entry.get("message")]
         hashes = {entry["hash"] for entry in parsed}
         identifiers = {entry["message"].sdi_identifier for entry in parsed}
-        existing = self.search_fetch(
+        existing = self.with_context(active_test=False).search_fetch(
             [
                 ("company_id", "=", company.id),
-                ("state", "!=", "invalid"),
+                ("state", "not in", ("invalid", "unverified")),
                 "|",
                 ("content_hash", "in", list(hashes)),
                 ("sdi_identifier", "in", list(identifiers)),
@@ -534,26 +658,139 @@ class CreditSdiNotification(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A notification e-mail (PEC) arrives on the alias: import its attachments."""
-        files = []
+        """A notification e-mail (PEC) arrives on the alias: import its attachments.
+
+        Whatever the e-mail holds, it is kept: an attachment that cannot be read is an
+        invalid notification of its own (the others are imported), an e-mail that cannot
+        be read at all is an invalid notification with the raw message attached. Each
+        notification lands in the company of its invoice. A sender that is not one of the
+        configured SdI senders changes no invoice until a credit user confirms it."""
+        sender = self._credit_unverified_sender(msg_dict.get("email_from"))
+        try:
+            with self.env.cr.savepoint():
+                records = self._credit_import_email(msg_dict, sender)
+        except Exception as error:
+            _logger.info("SdI e-mail %s cannot be read", msg_dict.get("message_id"), exc_info=True)
+            records = self._credit_keep_email(
+                msg_dict, self.env._("The e-mail cannot be read: %s", repr(error)[:300])
+            )
+        return records[:1]
+
+    def _credit_import_email(self, msg_dict, sender):
+        decoded = []
         for attachment in msg_dict.get("attachments") or []:
             name, content = attachment[0], attachment[1]
             if isinstance(content, str):
-                content = content.encode(self._credit_declared_encoding(content))
-            files.append((name, base64.b64encode(content)))
-        if files:
-            records = self.import_files(files)
-        else:
-            records = self._credit_create_from_entries(
-                [
-                    self._credit_invalid_entry(
-                        msg_dict.get("subject") or "e-mail",
-                        (msg_dict.get("body") or "").encode(),
-                        self.env._("The e-mail has no attachment to read as a notification."),
+                try:
+                    content = content.encode(self._credit_declared_encoding(content))
+                except (LookupError, UnicodeError):
+                    decoded.append(
+                        (
+                            name,
+                            content.encode("utf-8", "replace"),
+                            self.env._(
+                                "The file declares an encoding its text does not fit: "
+                                "it cannot be read."
+                            ),
+                        )
                     )
-                ]
+                    continue
+            decoded.append((name, bytes(content or b""), None))
+        if not decoded:
+            return self._credit_keep_email(
+                msg_dict, self.env._("The e-mail has no attachment to read as a notification.")
             )
-        return records[:1]
+        try:
+            self._credit_check_import_size(decoded)
+        except UserError as error:
+            return self._credit_keep_email(msg_dict, str(error), keep_raw=False)
+        entries = []
+        for file_name, content, error in decoded:
+            if error:
+                entries.append(self._credit_invalid_entry(file_name, content, error))
+            else:
+                entries.extend(self._credit_read_file(file_name, content, False))
+        records = self.browse()
+        for company, company_entries in self._credit_entries_by_company(entries).items():
+            records |= self.with_company(company)._credit_create_from_entries(
+                company_entries, unverified_sender=sender
+            )
+        return records
+
+    def _credit_keep_email(self, msg_dict, reason, keep_raw=True):
+        """An invalid notification holding the e-mail as received."""
+        raw = self.env.context.get("credit_sdi_raw_email") if keep_raw else None
+        if keep_raw and not raw:
+            raw = (msg_dict.get("body") or "").encode()
+        entry = self._credit_invalid_entry(
+            f"{(msg_dict.get('subject') or 'e-mail')[:200]}.eml", raw or b"", reason
+        )
+        return self._credit_create_from_entries([entry])
+
+    @api.model
+    def _credit_sender_addresses(self):
+        """The SdI senders configured in the settings, of every company (lower case);
+        an entry ``@domain`` accepts every address of that domain."""
+        companies = (
+            self.env["res.company"].sudo().search([("credit_sdi_sender_emails", "!=", False)])
+        )
+        addresses = set()
+        for company in companies:
+            for item in re.split(r"[\s,;]+", company.credit_sdi_sender_emails or ""):
+                if item:
+                    addresses.add(item.strip().lower())
+        return addresses
+
+    @api.model
+    def _credit_unverified_sender(self, email_from):
+        """The sender's address when it is not a configured SdI sender, else False."""
+        found = email_normalize_all(email_from or "")
+        address = found[0] if found else (email_from or "").strip() or "?"
+        allowed = self._credit_sender_addresses()
+        domain = address.rpartition("@")[2]
+        if address in allowed or (domain and f"@{domain}" in allowed):
+            return False
+        return address
+
+    def _credit_entries_by_company(self, entries):
+        """Group e-mail entries by the company of the invoice they speak of (by e-invoice
+        file name, then SdI identifier); the others go to the alias's company."""
+        names, identifiers = set(), set()
+        for entry in entries:
+            message = entry.get("message")
+            if message and message.invoice_file_name:
+                names |= {message.invoice_file_name, f"{message.invoice_file_name}.p7m"}
+            if message and message.sdi_identifier:
+                identifiers.add(message.sdi_identifier)
+        moves = self.env["account.move"].sudo()
+        by_name, by_identifier = {}, {}
+        if names or identifiers:
+            found = moves.search_fetch(
+                [
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    "|",
+                    ("credit_einvoice_file_name", "in", list(names)),
+                    ("credit_einvoice_sdi_identifier", "in", list(identifiers)),
+                ],
+                ["company_id", "credit_einvoice_file_name", "credit_einvoice_sdi_identifier"],
+            )
+            for move in found:
+                if move.credit_einvoice_file_name:
+                    by_name[sdi_parser.strip_p7m(move.credit_einvoice_file_name)] = move.company_id
+                if move.credit_einvoice_sdi_identifier:
+                    by_identifier[move.credit_einvoice_sdi_identifier] = move.company_id
+        groups = defaultdict(list)
+        for entry in entries:
+            message = entry.get("message")
+            company = self.env.company
+            if message:
+                company = (
+                    by_name.get(message.invoice_file_name)
+                    or by_identifier.get(message.sdi_identifier)
+                    or company
+                )
+            groups[company].append(entry)
+        return groups
 
     @api.model
     def _credit_declared_encoding(self, text):
@@ -634,6 +871,88 @@ class CreditSdiNotification(models.Model):
                     found |= entry["record"]
             found._credit_apply()
         return True
+
+    def action_confirm_sender(self):
+        """A credit user confirms that notifications from an unknown sender really come
+        from the SdI: they are checked for duplicates and matched like a fresh import."""
+        if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
+            raise AccessError(self.env._("Only credit users may confirm a notification."))
+        self.check_access("write")
+        # the invoices are looked up and updated on the credit user's behalf
+        todo = self.sudo().filtered(lambda n: n.state == "unverified")
+        for company in todo.company_id:
+            notifications = todo.filtered(lambda n, c=company: n.company_id == c)
+            entries = [
+                {
+                    "record": notification,
+                    "hash": notification.content_hash,
+                    "message": SimpleNamespace(
+                        message_type=notification.message_type,
+                        message_id=notification.sdi_message_id or "",
+                        invoice_file_name=notification.invoice_file_name or "",
+                        sdi_identifier=notification.sdi_identifier or "",
+                        invoice_number=notification.invoice_number or "",
+                        invoice_year=notification.invoice_year or None,
+                    ),
+                }
+                for notification in notifications
+            ]
+            model = todo.with_company(company)
+            model._credit_lock_files(entries, company)
+            model._credit_mark_duplicates(entries, company)
+            model._credit_match(entries, company)
+            matched = todo.browse()
+            for entry in entries:
+                entry["record"].write(
+                    {
+                        "state": entry["state"],
+                        "move_id": entry.get("move_id") or False,
+                        "duplicate_of_id": entry.get("duplicate_of") or False,
+                        "import_message": entry.get("reason") or False,
+                    }
+                )
+                if entry["state"] == "matched":
+                    matched |= entry["record"]
+            matched._credit_apply()
+        return True
+
+    def unlink(self):
+        """Notifications are the record of what the SdI said: they are archived, never
+        deleted (only the superuser may, e.g. when the add-on is removed)."""
+        if self and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "SdI notifications and their original files are kept: archive the "
+                    "notification instead of deleting it."
+                )
+            )
+        return super().unlink()
+
+    def write(self, vals):
+        if not self.env.su and {"attachment_id", "content_hash"} & set(vals):
+            raise UserError(
+                self.env._("The original file of an SdI notification cannot be replaced.")
+            )
+        return super().write(vals)
+
+    def init(self):
+        """One notification per company and file while it can change an invoice; files
+        stored twice by concurrent imports before this index existed become duplicates."""
+        self.env.cr.execute(
+            """UPDATE credit_sdi_notification AS later
+                  SET state = 'duplicate', duplicate_of_id = earlier.id
+                 FROM credit_sdi_notification AS earlier
+                WHERE later.company_id = earlier.company_id
+                  AND later.content_hash = earlier.content_hash
+                  AND later.id > earlier.id
+                  AND later.state IN ('matched', 'unmatched')
+                  AND earlier.state IN ('matched', 'unmatched')"""
+        )
+        self.env.cr.execute(
+            f"""CREATE UNIQUE INDEX IF NOT EXISTS {UNIQUE_FILE_INDEX}
+                    ON credit_sdi_notification (company_id, content_hash)
+                 WHERE state IN ('matched', 'unmatched')"""
+        )
 
     def action_open_match_wizard(self):
         return {

@@ -56,6 +56,15 @@ class ResCompany(models.Model):
             "report": self.credit_weight_report,
         }
 
+    # SdI notifications received by e-mail
+    credit_sdi_sender_emails = fields.Char(
+        string="SdI Senders",
+        help="E-mail addresses the SdI notifications come from (the SdI's PEC addresses "
+        "and your intermediary's), separated by commas; '@domain' accepts a whole domain. "
+        "A notification e-mailed by anyone else is kept as 'unverified sender' and changes "
+        "no invoice until a credit user confirms it.",
+    )
+
     # Dunning
     credit_dunning_policy_id = fields.Many2one(
         comodel_name="credit.dunning.policy",

@@ -41,6 +41,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_refresh_large_exposure", readonly=False
     )
 
+    credit_sdi_sender_emails = fields.Char(
+        related="company_id.credit_sdi_sender_emails", readonly=False
+    )
+    credit_sdi_import_max_mb = fields.Integer(
+        string="Import Size Limit (MB)",
+        config_parameter="credit_control.sdi_import_max_mb",
+        default=100,
+        help="The most one import of SdI notifications may hold, files and zip contents "
+        "uncompressed; a larger import is refused before anything is stored.",
+    )
+
     credit_dunning_policy_id = fields.Many2one(
         related="company_id.credit_dunning_policy_id",
         readonly=False,

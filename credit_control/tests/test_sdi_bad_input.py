@@ -219,6 +219,7 @@ class TestSdiWaysIn(SdiCommon):
             self.env["credit.sdi.import.wizard"].create({}).action_import()
 
     def test_mail_alias_delivers_attachments(self):
+        self.env.company.credit_sdi_sender_emails = "sdi01@pec.fatturapa.it"
         invoice = self._sdi_invoice("IT01234567890_00201.xml")
         email = EmailMessage()
         email["From"] = "sdi01@pec.fatturapa.it"

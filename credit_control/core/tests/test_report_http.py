@@ -2,6 +2,8 @@
 
 import contextlib
 import json
+import socket
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -42,6 +44,38 @@ class BureauHandler(BaseHTTPRequestHandler):
             time.sleep(1.5)
         if vat == "ITBAD":
             return self._send(200, b"{not json")
+        return self._hostile(vat)
+
+    def _hostile(self, vat):
+        """Answers of a broken or hostile bureau."""
+        if vat == "ITREDIRECT":
+            return self._send(302, b"", {"Location": "http://attacker.example/steal"})
+        if vat == "ITRESET":  # close with RST: "connection reset by peer"
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            return None
+        if vat == "ITSTATUS":
+            self.wfile.write(b"HTTP/1.1 TWO-HUNDRED OK\r\n\r\n{}")
+            return None
+        if vat == "ITDRIP":  # one byte every 0.2 s: never silent long enough to time out
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            return None
+        bodies = {
+            "ITNAN": b'{"vat": "IT1", "score": NaN}',
+            "ITINF": b'{"vat": "IT1", "score": Infinity}',
+            "ITHUGE": b'{"vat": "IT1", "score": 1e999}',
+            "ITDEEP": b"[" * 50000 + b"]" * 50000,
+            "ITNESTED": b'{"a": ' * 40 + b"1" + b"}" * 40,
+        }
+        if vat in bodies:
+            return self._send(200, bodies[vat])
         return self._send(200, json.dumps({"vat": vat, "score": 77}).encode())
 
 
@@ -106,3 +140,46 @@ def test_timeout(bureau):
 def test_malformed_json(bureau):
     with pytest.raises(ProviderError, match="not valid JSON"):
         report_http.fetch(bureau, "ITBAD", AUTH)
+
+
+def test_redirect_is_not_followed_and_credentials_stay_home(bureau):
+    BureauHandler.calls.clear()
+    with pytest.raises(ProviderError, match="redirects are not followed") as error:
+        report_http.fetch(bureau, "ITREDIRECT", AUTH)
+    assert error.value.status == 302
+    assert BureauHandler.calls == [("ITREDIRECT", "Bearer s3cret")], "one call, no other"
+
+
+@pytest.mark.parametrize(
+    ("vat", "message"),
+    [
+        ("ITRESET", "cannot reach the bureau"),
+        ("ITSTATUS", "not valid HTTP"),
+        ("ITNAN", "NaN is not a number"),
+        ("ITINF", "Infinity is not a number"),
+        ("ITHUGE", "too large"),
+        ("ITDEEP", "nested deeper than 32 levels"),
+        ("ITNESTED", "nested deeper than 32 levels"),
+    ],
+)
+def test_broken_answers_are_plain_errors(bureau, vat, message):
+    with pytest.raises(ProviderError, match=message):
+        report_http.fetch(bureau, vat, AUTH, retries=1, sleep=lambda s: None)
+
+
+def test_a_dripping_server_is_cut_at_the_deadline(bureau):
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match="deadline of 1 seconds") as error:
+        report_http.fetch(bureau, "ITDRIP", AUTH, timeout=0.5, retries=3, deadline=1.0)
+    elapsed = time.monotonic() - started
+    assert error.value.kind == "timeout"
+    assert elapsed < 1.5, f"cut after {elapsed:.2f} s, not at the 1 s deadline"
+
+
+def test_retries_stop_at_the_deadline(bureau):
+    waits = []
+    with pytest.raises(ProviderError, match="no time left for a retry"):
+        report_http.fetch(
+            bureau, "IT500", AUTH, retries=5, backoff=2.0, sleep=waits.append, deadline=1.0
+        )
+    assert waits == [], "a 2 s back-off does not fit in a 1 s deadline"
