@@ -17,6 +17,7 @@ from . import credit_score_history
 from . import credit_sdi_error_code
 from . import credit_sdi_notification
 from . import credit_sdi_notification_error
+from . import mail_mail_dunning
 from . import res_company
 from . import res_config_settings
 from . import res_partner_business_report

@@ -528,7 +528,13 @@ class CreditSdiNotification(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A notification e-mail (PEC) arrives on the alias: import its attachments."""
+        """A notification e-mail (PEC) arrives on the alias: import its attachments.
+
+        The PEC mailbox also receives the receipts of dunning letters sent by PEC: those
+        go to their letter (attached there, dating its delivery), not to the SdI."""
+        letters = self.env["credit.dunning.letter"]._credit_apply_pec_receipts(msg_dict)
+        if letters:
+            return letters[:1]
         files = []
         for attachment in msg_dict.get("attachments") or []:
             name, content = attachment[0], attachment[1]
