@@ -820,8 +820,33 @@ class CreditDunningLetter(models.Model):
         for letter in letters:
             by_partner.setdefault(letter.partner_id, self.browse())
             by_partner[letter.partner_id] |= letter
-        self.env["mail.activity"].create(
-            [
+        # a call already planned today (a letter in another currency sent a moment ago):
+        # the same call, which now mentions this letter too
+        planned = {
+            activity.res_id: activity
+            for activity in self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [partner.id for partner in by_partner]),
+                    ("activity_type_id", "=", call_type.id),
+                    ("date_deadline", "=", fields.Date.context_today(self)),
+                ]
+            )
+        }
+        new_calls = []
+        for partner, partner_letters in by_partner.items():
+            summary = self.env._(
+                "Call about %(level)s (%(amount)s due)",
+                level=", ".join(dict.fromkeys(partner_letters.level_id.mapped("name"))),
+                amount=", ".join(
+                    letter.currency_id.format(letter.amount_total) for letter in partner_letters
+                ),
+            )
+            if partner.id in planned:
+                call = planned[partner.id]
+                call.summary = f"{call.summary}; {summary}"
+                continue
+            new_calls.append(
                 {
                     "res_model_id": partner_model,
                     "res_id": partner.id,
@@ -830,18 +855,10 @@ class CreditDunningLetter(models.Model):
                         partner_letters[0].company_id.credit_controller_id or self.env.user
                     ).id,
                     "date_deadline": fields.Date.context_today(self),
-                    "summary": self.env._(
-                        "Call about %(level)s (%(amount)s due)",
-                        level=", ".join(dict.fromkeys(partner_letters.level_id.mapped("name"))),
-                        amount=", ".join(
-                            letter.currency_id.format(letter.amount_total)
-                            for letter in partner_letters
-                        ),
-                    ),
+                    "summary": summary,
                 }
-                for partner, partner_letters in by_partner.items()
-            ]
-        )
+            )
+        self.env["mail.activity"].create(new_calls)
 
     def _credit_log_sending(self):
         """One chatter note per customer and per invoice, in two batched calls (the
