@@ -192,25 +192,42 @@ def ladder_level(days_late, levels, sent_level=None, days_since_sent=None, allow
     >>> ladder_level(60, levels, allow_skip=True).key, ladder_level(90, levels, "r1", 30, True).key
     ('notice', 'notice')
     """
-    if days_late <= 0:
-        reached = [level for level in levels if level.before_due and level.days <= days_late]
-        return reached[-1] if reached else None
-    after_due = [level for level in levels if not level.before_due]
-    if not after_due:
-        return None
-    sent = next((index for index, level in enumerate(after_due) if level.key == sent_level), None)
-    if sent is None:
-        current, above = None, after_due[:1]
-        if allow_skip:
-            above += [level for level in after_due[1:] if level.direct]
-    else:
-        current, above = after_due[sent], after_due[sent + 1 : sent + 2]
-        if allow_skip:
-            above += [level for level in after_due[sent + 2 :] if level.direct]
-        waited = days_since_sent if days_since_sent is not None else 0
-        above = [level for level in above if waited >= level.min_days_since_last]
-    reached = [level for level in above if level.days <= days_late]
-    return reached[-1] if reached else current
+    return _Ladder(levels, allow_skip).level(days_late, sent_level, days_since_sent)
+
+
+class _Ladder:
+    """A policy's levels prepared once for thousands of items (see :func:`ladder_level`)."""
+
+    def __init__(self, levels, allow_skip):
+        self.before_due = [level for level in levels if level.before_due]
+        self.after_due = [level for level in levels if not level.before_due]
+        self.index = {level.key: index for index, level in enumerate(self.after_due)}
+        after = self.after_due
+        # the levels an item may reach from each sent level (None: never sent)
+        self.above = {
+            None: after[:1] + ([lv for lv in after[1:] if lv.direct] if allow_skip else [])
+        }
+        for index, level in enumerate(after):
+            skip_to = [lv for lv in after[index + 2 :] if lv.direct] if allow_skip else []
+            self.above[level.key] = after[index + 1 : index + 2] + skip_to
+
+    def level(self, days_late, sent_level, days_since_sent):
+        if days_late <= 0:
+            reached = None
+            for level in self.before_due:
+                if level.days <= days_late:
+                    reached = level
+            return reached
+        if sent_level not in self.index:
+            sent_level, current, waited = None, None, None
+        else:
+            current = self.after_due[self.index[sent_level]]
+            waited = days_since_sent or 0
+        reached = current
+        for level in self.above[sent_level]:
+            if level.days <= days_late and (waited is None or waited >= level.min_days_since_last):
+                reached = level
+        return reached
 
 
 def propose_letters(items, levels, run_date, tolerance=0, allow_skip=False):
@@ -222,28 +239,28 @@ def propose_letters(items, levels, run_date, tolerance=0, allow_skip=False):
     if not levels:
         raise ValueError("a dunning policy needs at least one level")
     rank = {level.key: index for index, level in enumerate(levels)}
+    ladder = _Ladder(levels, allow_skip)
     tolerance = money.to_decimal(tolerance)
     groups = {}
     for item in items:
         amount = money.to_decimal(item.amount)
         if amount <= 0 or amount < tolerance:
             continue
-        days_since_sent = item.sent_date and dates.days_between(item.sent_date, run_date)
-        level = ladder_level(
-            dates.days_between(item.due_date, run_date),
-            levels,
-            item.sent_level,
-            days_since_sent,
-            allow_skip,
-        )
+        days_since_sent = item.sent_date and (run_date - item.sent_date).days
+        level = ladder.level((run_date - item.due_date).days, item.sent_level, days_since_sent)
         if level is None:
             continue
         groups.setdefault(item.group, []).append((item, level))
+    first_after_due = ladder.after_due[:1]
     plan = LetterPlan()
     for group, reached in groups.items():
-        proposal = _proposal(group, reached, rank, levels, run_date)
-        reason = _skip_reason(reached, rank, run_date)
-        if reason is None and proposal.total < money.to_decimal(proposal.level.min_amount):
+        top = reached[0][1]
+        for _item, level in reached:
+            if rank[level.key] > rank[top.key]:
+                top = level
+        proposal = _proposal(group, reached, top, rank, first_after_due, run_date)
+        reason = _skip_reason(reached, top, rank, run_date)
+        if reason is None and proposal.total < money.to_decimal(top.min_amount):
             reason = "under the level's minimum amount"
         if reason:
             plan.skipped[group] = reason
@@ -252,34 +269,32 @@ def propose_letters(items, levels, run_date, tolerance=0, allow_skip=False):
     return plan
 
 
-def _proposal(group, reached, rank, levels, run_date):
-    top = max((level for _item, level in reached), key=lambda level: rank[level.key])
+def _proposal(group, reached, top, rank, first_after_due, run_date):
     for_information = set()
     if not top.before_due:
         for_information = {item.key for item, _level in reached if item.due_date >= run_date}
-    demanded = [item.amount for item, _level in reached if item.key not in for_information]
-    total = sum((money.to_decimal(amount) for amount in demanded), Decimal(0))
-    after_due = [level for level in levels if not level.before_due]
+    total = Decimal(0)
+    for item, _level in reached:
+        if item.key not in for_information:
+            total += money.to_decimal(item.amount)
     direct_wording = False
-    if not top.before_due and top != after_due[0]:
+    if not top.before_due and top not in first_after_due:
         below = rank[top.key] - 1
         direct_wording = not any(
-            level == top and rank.get(item.sent_level, -1) >= below for item, level in reached
+            level is top and rank.get(item.sent_level, -1) >= below for item, level in reached
         )
     return Proposal(group, top, reached, total, for_information, direct_wording)
 
 
-def _skip_reason(reached, rank, run_date):
-    escalated = [
-        (item, level)
+def _skip_reason(reached, top, rank, run_date):
+    escalated = any(
+        item.previous_level is None or rank[level.key] > rank.get(item.previous_level, -1)
         for item, level in reached
-        if item.previous_level is None or rank[level.key] > rank.get(item.previous_level, -1)
-    ]
+    )
     if not escalated:
         return "no item reached a new level"
     last_dates = [item.last_letter_date for item, _level in reached if item.last_letter_date]
     if last_dates:
-        top = max((level for _item, level in reached), key=lambda level: rank[level.key])
         since_last = dates.days_between(max(last_dates), run_date)
         if since_last < top.min_days_since_last:
             return "too soon after the previous letter"
