@@ -568,8 +568,12 @@ class CreditDunningLetter(models.Model):
         pec_address = self.send_pec and self.partner_id._credit_pec_address()
         if pec_address:
             mail = self._credit_send_pec(pec_address)
-        elif self.send_email and self.partner_id.email:
+        elif (self.send_email or self.send_pec) and self.partner_id.email:
             mail = self._credit_send_email()
+            if self.send_pec:
+                values["channel_note"] = self.env._(
+                    "No PEC address: sent by ordinary e-mail instead."
+                )
         elif self.send_email or self.send_pec:
             values.update(
                 print_letter=True,

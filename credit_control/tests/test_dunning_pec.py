@@ -165,3 +165,13 @@ class TestDunningPec(TestDunningCommon):
         self.assertEqual(letter.state, "error")
         self.assertIn("no PEC outgoing server is set", letter.error_message)
         self.assertFalse([env for env in self.mailbox.envelopes if env.mail_from == SENDER])
+
+    def test_a_customer_without_pec_gets_the_ordinary_e_mail_and_the_letter_says_so(self):
+        partner = self._customer("Senza PEC Srl")
+        self._late_invoice(partner, 1000, 100)
+        letter = self._letter_of(self._run(), partner)
+        self._send(letter)
+        self.assertEqual(letter.state, "sent")
+        self.assertFalse(letter.sent_by_pec)
+        self.assertEqual(letter.mail_id.recipient_ids, partner)
+        self.assertIn("No PEC address", letter.channel_note)
