@@ -3,7 +3,10 @@ import logging
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import api
@@ -14,17 +17,22 @@ from odoo.tools import SQL
 
 from ..core import interest as interest_core
 from ..core import money
+from ..core import pec
 
 _logger = logging.getLogger(__name__)
 
 LETTER_STATES = [
     ("draft", "To Review"),
     ("to_send", "To Send"),
+    ("sending", "Sending"),
     ("sent", "Sent"),
     ("error", "Error"),
     ("cancelled", "Cancelled"),
 ]
 MAIL_RETRIES = 3
+ROME = ZoneInfo("Europe/Rome")
+#: advisory lock namespace of letters being sent (one lock per letter)
+SEND_LOCK_NAMESPACE = 8_230_232
 
 
 class CreditDunningLetter(models.Model):
@@ -68,12 +76,39 @@ class CreditDunningLetter(models.Model):
     )
     error_message = fields.Text(readonly=True)
     sent_date = fields.Datetime(readonly=True)
+    send_pec = fields.Boolean(string="PEC")
+    sent_by_pec = fields.Boolean(string="Sent by PEC", readonly=True)
+    delivery_date = fields.Datetime(
+        readonly=True,
+        help="When the letter reached the customer, from the PEC delivery receipt: the "
+        "days to pay run from this day.",
+    )
+    pec_message_id = fields.Char(
+        string="PEC Message-ID", readonly=True, index="btree_not_null", copy=False
+    )
+    pec_accepted_date = fields.Datetime(
+        string="PEC Accepted",
+        readonly=True,
+        help="When the PEC provider accepted the letter (acceptance receipt).",
+    )
     mail_id = fields.Many2one(comodel_name="mail.mail", readonly=True, ondelete="set null")
     mail_retry_count = fields.Integer(readonly=True)
     charge_move_id = fields.Many2one(
         comodel_name="account.move", string="Charges Invoice", readonly=True
     )
     lang = fields.Selection(related="partner_id.lang")
+    direct_wording = fields.Boolean(
+        string="Without Earlier Notice",
+        readonly=True,
+        help="The customer reached this level without being sent the level before (the "
+        "policy allows skipping): the letter uses the level's text without earlier notice.",
+    )
+    letter_body = fields.Html(
+        string="Letter Text",
+        compute="_compute_letter_body",
+        sanitize=False,
+        help="The level's wording for this letter, in the customer's language.",
+    )
 
     @api.depends("partner_id", "level_id", "date")
     def _compute_name(self):
@@ -90,12 +125,20 @@ class CreditDunningLetter(models.Model):
                 + letter.fee_amount
             )
 
-    @api.depends("date", "level_id.payment_days")
+    @api.depends("direct_wording", "level_id.letter_text", "level_id.letter_text_direct")
+    @api.depends_context("lang")
+    def _compute_letter_body(self):
+        for letter in self:
+            level = letter.level_id
+            direct = letter.direct_wording and level.letter_text_direct
+            letter.letter_body = direct or level.letter_text
+
+    @api.depends("date", "level_id.payment_days", "delivery_date")
     def _compute_pay_by(self):
         for letter in self:
-            letter.pay_by = letter.date and letter.date + timedelta(
-                days=letter.level_id.payment_days
-            )
+            # received by PEC: the days to pay run from the (Italian) day of delivery
+            start = _italian_day(letter.delivery_date) or letter.date
+            letter.pay_by = start and start + timedelta(days=letter.level_id.payment_days)
 
     def init(self):
         # idempotence: no second live letter for the same customer, currency, level and day
@@ -126,11 +169,13 @@ class CreditDunningLetter(models.Model):
         letter_values, lines_per_letter = [], []
         # a handful of levels for thousands of letters: read their settings once
         level_defaults = {}
+        automatic = run._credit_sends_automatically()
         for level in Level.browse({proposal.level.key for _policy, proposal in proposals}):
             level_defaults[level.id] = {
                 "level_id": level.id,
-                "state": "draft" if level.review else "to_send",
+                "state": "to_send" if automatic and not level.review else "draft",
                 "send_email": level.send_email,
+                "send_pec": level.send_pec,
                 "print_letter": level.send_letter,
                 "phone_call": level.send_phone,
             }
@@ -143,6 +188,7 @@ class CreditDunningLetter(models.Model):
                 "partner_id": partner_id,
                 "currency_id": currency_id,
                 "policy_id": policy.id,
+                "direct_wording": proposal.direct_wording,
                 **level_defaults[level.id],
             }
             lines = [
@@ -154,6 +200,7 @@ class CreditDunningLetter(models.Model):
                     "days_late": (run.date - item.due_date).days,
                     "amount": rows_by_id[item.key]["amount_currency"],
                     "open_amount": rows_by_id[item.key]["amount_residual_currency"],
+                    "for_information": item.key in proposal.for_information,
                 }
                 for item, item_level in proposal.items
             ]
@@ -243,6 +290,7 @@ class CreditDunningLetter(models.Model):
                     "days_late": line.days_late,
                     "amount": line.amount,
                     "open_amount": line.open_amount,
+                    "for_information": line.for_information,
                 }
                 for line in letter.line_ids
             ]
@@ -294,8 +342,10 @@ class CreditDunningLetter(models.Model):
         rate_table = context["rate_table"] if statutory else None
         fixed_rate = None if statutory else policy.contractual_rate
         for line in lines:
-            amount_due += money.to_decimal(line["open_amount"])
             line["interest_amount"] = line["compensation_amount"] = 0.0
+            if line.get("for_information"):
+                continue  # not yet due: listed apart, not demanded
+            amount_due += money.to_decimal(line["open_amount"])
             if line["days_late"] <= 0 or error:
                 continue
             if charge_interest:
@@ -428,7 +478,7 @@ class CreditDunningLetter(models.Model):
         return True
 
     def action_cancel(self):
-        if any(letter.state == "sent" for letter in self):
+        if any(letter.state in ("sending", "sent") for letter in self):
             raise UserError(self.env._("A letter already sent cannot be cancelled."))
         self.state = "cancelled"
         return True
@@ -457,37 +507,112 @@ class CreditDunningLetter(models.Model):
 
     def _credit_send(self):
         """Send each letter by its channels; a failing letter goes to 'error' with the
-        reason and the others go on. Logs every sending on the customer and invoices."""
-        sent = self.browse()
-        for letter in self:
+        reason and the others go on (each letter in its own savepoint: calls, notes and
+        charges included). A letter sent by e-mail or PEC is 'Sending' until its mail has
+        really left (``_credit_mail_result``); the others are 'Sent' at once."""
+        letters = self._credit_lock_for_sending()
+        done = self.browse()
+        for letter in letters:
             try:
                 with self.env.cr.savepoint():
                     letter._credit_send_one()
-                sent |= letter
-            except Exception as exc:
+                done |= letter
+            except Exception as exc:  # any failure of one letter is its own
                 _logger.info("Dunning letter %s not sent: %s", letter.id, exc)
-                letter.write({"state": "error", "error_message": _error_text(exc)})
-        sent._credit_schedule_calls()
-        sent._credit_log_sending()
-        return sent
+                letter._credit_set_error(_error_text(exc))
+        return done
+
+    def _credit_lock_for_sending(self):
+        """Lock the letters to send, so that a second Send (another user, the cron) at
+        the same moment fails with a plain message instead of sending them twice; letters
+        no longer 'To Send' once locked are left out."""
+        if not self:
+            return self
+        self.flush_recordset(["state"])
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                # a sender in progress holds these (its rows may not be visible to us yet)
+                cr.execute(
+                    SQL(
+                        "SELECT COUNT(*) FROM unnest(%s::int[]) AS letter_id "
+                        "WHERE NOT pg_try_advisory_xact_lock(%s, letter_id)",
+                        self.ids,
+                        SEND_LOCK_NAMESPACE,
+                    )
+                )
+                if cr.fetchone()[0]:
+                    raise psycopg2.errors.LockNotAvailable()
+                # a sender that committed since our snapshot: serialization failure
+                cr.execute(
+                    SQL(
+                        "SELECT id FROM credit_dunning_letter WHERE id = ANY(%s) "
+                        "AND state = 'to_send' FOR NO KEY UPDATE NOWAIT",
+                        self.ids,
+                    )
+                )
+                locked = {row[0] for row in cr.fetchall()}
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            raise UserError(
+                self.env._(
+                    "Another sending of these dunning letters is in progress; "
+                    "try again in a moment."
+                )
+            ) from None
+        return self.filtered(lambda letter: letter.id in locked)
 
     def _credit_send_one(self):
         self.ensure_one()
-        values = {"state": "sent", "sent_date": fields.Datetime.now(), "error_message": False}
-        if self.send_email:
-            if self.partner_id.email:
-                values["mail_id"] = self._credit_send_email().id
-            else:
-                values.update(
-                    print_letter=True,
-                    channel_note=self.env._("No e-mail address: sent as a printed letter instead."),
+        values = {"error_message": False}
+        mail = self.env["mail.mail"]
+        pec_address = self.send_pec and self.partner_id._credit_pec_address()
+        if pec_address:
+            mail = self._credit_send_pec(pec_address)
+        elif (self.send_email or self.send_pec) and self.partner_id.email:
+            mail = self._credit_send_email()
+            if self.send_pec:
+                values["channel_note"] = self.env._(
+                    "No PEC address: sent by ordinary e-mail instead."
                 )
+        elif self.send_email or self.send_pec:
+            values.update(
+                print_letter=True,
+                channel_note=self.env._("No e-mail address: sent as a printed letter instead."),
+            )
         if self.level_id.post_charges and not self.charge_move_id:
             values["charge_move_id"] = self._credit_post_charges().id
-        self.write(values)
+        if mail:
+            values.update(state="sending", mail_id=mail.id, sent_by_pec=bool(pec_address))
+            if pec_address:
+                values["pec_message_id"] = pec.normalise_message_id(mail.message_id)
+            self.write(values)
+        else:
+            self.write(values)
+            self._credit_mark_sent()
+
+    def _credit_mark_sent(self):
+        """The letters really left: 'Sent', then the calls and the notes on customers
+        and invoices."""
+        self.write({"state": "sent", "sent_date": fields.Datetime.now(), "error_message": False})
+        self._credit_schedule_calls()
+        self._credit_log_sending()
+
+    def _credit_set_error(self, reason):
+        """The letter could not go: 'Error' with the reason, on the letter and on the
+        customer (a controller sees it from either side)."""
+        for letter in self:
+            letter.write({"state": "error", "error_message": reason})
+            body = self.env._(
+                "Dunning letter '%(letter)s' not sent: %(reason)s",
+                letter=letter.name,
+                reason=reason,
+            )
+            letter.partner_id._message_log(body=body)
 
     def _credit_send_email(self):
-        """Queue the level's e-mail, in the customer's language, with the letter's PDF."""
+        """Queue the level's e-mail, in the customer's language, with the letter's PDF.
+
+        Nothing says it was e-mailed yet: that is written when the mail has left."""
         template = self.level_id.mail_template_id or self.env.ref(
             "credit_control.mail_template_dunning_letter"
         )
@@ -497,12 +622,140 @@ class CreditDunningLetter(models.Model):
             email_values={"attachment_ids": [attachment.id]},
             raise_exception=True,
         )
-        mail = self.env["mail.mail"].sudo().browse(mail_id)
-        self.message_post(
-            body=self.env._("Letter e-mailed to %(email)s.", email=self.partner_id.email),
-            attachment_ids=attachment.ids,
+        return self.env["mail.mail"].sudo().browse(mail_id)
+
+    def _credit_send_pec(self, address):
+        """Queue the letter by PEC: the level's e-mail to the customer's PEC address,
+        through the company's PEC server, from the PEC mailbox's address."""
+        server = self.company_id.credit_pec_mail_server_id
+        if not server:
+            raise UserError(
+                self.env._(
+                    "This level sends by PEC, but no PEC outgoing server is set: choose it "
+                    "in Invoicing > Configuration > Settings > Credit Control."
+                )
+            )
+        sender = (server.from_filter or "").strip()
+        if "@" not in sender:
+            sender = server.smtp_user or ""
+        if "@" not in sender:
+            raise UserError(
+                self.env._(
+                    "The PEC server '%(server)s' has no sender address: set its 'FROM "
+                    "Filtering' to the company's PEC address.",
+                    server=server.name,
+                )
+            )
+        template = self.level_id.mail_template_id or self.env.ref(
+            "credit_control.mail_template_dunning_letter"
         )
-        return mail
+        attachment = self._credit_letter_attachment()
+        mail_id = template.send_mail(
+            self.id,
+            email_values={
+                "attachment_ids": [attachment.id],
+                "recipient_ids": [],
+                "email_to": address,
+                "email_from": sender,
+                "reply_to": sender,
+                "mail_server_id": server.id,
+            },
+            raise_exception=True,
+        )
+        return self.env["mail.mail"].sudo().browse(mail_id)
+
+    @api.model
+    def _credit_mail_result(self, mails):
+        """Called when ``mails`` were tried: a letter whose mail left is 'Sent' (and says
+        "Letter e-mailed to ..."), one whose mail failed is in 'Error' with the reason."""
+        letters = self.sudo().search([("mail_id", "in", mails.ids), ("state", "=", "sending")])
+        left = letters.filtered(lambda letter: letter.mail_id.state == "sent")
+        for letter in left:
+            mail = letter.mail_id
+            body = (
+                self.env._("Letter sent by PEC to %(email)s.", email=mail.email_to)
+                if letter.sent_by_pec
+                else self.env._("Letter e-mailed to %(email)s.", email=letter.partner_id.email)
+            )
+            letter.message_post(body=body, attachment_ids=mail.attachment_ids.ids)
+        left._credit_mark_sent()
+        for letter in letters.filtered(lambda letter: letter.mail_id.state == "exception"):
+            letter._credit_set_error(
+                self.env._(
+                    "The e-mail to %(email)s failed (try %(count)s of %(tries)s): %(reason)s",
+                    email=letter.mail_id.email_to or letter.partner_id.email,
+                    count=letter.mail_retry_count + 1,
+                    tries=MAIL_RETRIES + 1,
+                    reason=letter.mail_id.failure_reason or self.env._("unknown reason"),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # PEC receipts
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_pec_receipts(self, msg_dict):
+        """The PEC receipts (``daticert.xml``) of an incoming message."""
+        receipts = []
+        for attachment in msg_dict.get("attachments") or []:
+            name, content = attachment[0], attachment[1]
+            if (name or "").lower() != "daticert.xml":
+                continue
+            if isinstance(content, str):
+                content = content.encode()
+            receipt = pec.parse_daticert(content)
+            if receipt:
+                receipts.append(receipt)
+        return receipts
+
+    @api.model
+    def _credit_apply_pec_receipts(self, msg_dict):
+        """Apply the PEC receipts of an incoming message to the letters they answer;
+        returns those letters (the gateway then attaches the receipt to them)."""
+        letters = self.browse()
+        for receipt in self._credit_pec_receipts(msg_dict):
+            letter = self.sudo().search([("pec_message_id", "=", receipt.message_id)], limit=1)
+            if letter:
+                letter._credit_apply_pec_receipt(receipt)
+                letters |= letter
+        return letters
+
+    def _credit_apply_pec_receipt(self, receipt):
+        self.ensure_one()
+        when = receipt.when_utc()
+        if receipt.delivered:
+            if not self.delivery_date or when < self.delivery_date:
+                self.delivery_date = when
+        elif receipt.kind == pec.ACCEPTANCE:
+            if not self.pec_accepted_date:
+                self.pec_accepted_date = when
+        elif receipt.failed:
+            self._credit_set_error(
+                self.env._(
+                    "The PEC provider reports that the letter was not delivered "
+                    "(%(kind)s): %(error)s",
+                    kind=receipt.kind,
+                    error=receipt.error or "-",
+                )
+            )
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply routed to the letter's thread may be one of its PEC receipts."""
+        for letter in self:
+            for receipt in self._credit_pec_receipts(msg_dict):
+                if receipt.message_id == letter.pec_message_id:
+                    letter.sudo()._credit_apply_pec_receipt(receipt)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _message_receive_bounce(self, email, partner):
+        """The letter's e-mail came back (a bounce): the letter was not received."""
+        result = super()._message_receive_bounce(email, partner)
+        for letter in self.filtered(lambda letter: letter.state in ("sending", "sent")):
+            letter._credit_set_error(
+                self.env._("The e-mail to %(email)s bounced: it was not delivered.", email=email)
+            )
+        return result
 
     def _credit_letter_attachment(self):
         report = self.env.ref("credit_control.action_report_dunning_letter")
@@ -559,32 +812,61 @@ class CreditDunningLetter(models.Model):
         return move
 
     def _credit_schedule_calls(self):
-        """A phone-call activity on the customer for its credit controller, in bulk."""
+        """A phone-call activity per customer for its credit controller, in bulk: one
+        call even when the customer has letters in several currencies (two activities of
+        one create() for the same record would subscribe its controller twice)."""
         letters = self.filtered("phone_call")
         if not letters:
             return
         call_type = self.env.ref("mail.mail_activity_data_call")
         partner_model = self.env["ir.model"]._get_id("res.partner")
-        self.env["mail.activity"].create(
-            [
+        by_partner = {}
+        for letter in letters:
+            by_partner.setdefault(letter.partner_id, self.browse())
+            by_partner[letter.partner_id] |= letter
+        # a call already planned today (a letter in another currency sent a moment ago):
+        # the same call, which now mentions this letter too
+        planned = {
+            activity.res_id: activity
+            for activity in self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [partner.id for partner in by_partner]),
+                    ("activity_type_id", "=", call_type.id),
+                    ("date_deadline", "=", fields.Date.context_today(self)),
+                ]
+            )
+        }
+        new_calls = []
+        for partner, partner_letters in by_partner.items():
+            summary = self.env._(
+                "Call about %(level)s (%(amount)s due)",
+                level=", ".join(dict.fromkeys(partner_letters.level_id.mapped("name"))),
+                amount=", ".join(
+                    letter.currency_id.format(letter.amount_total) for letter in partner_letters
+                ),
+            )
+            if partner.id in planned:
+                call = planned[partner.id]
+                call.summary = f"{call.summary}; {summary}"
+                continue
+            new_calls.append(
                 {
                     "res_model_id": partner_model,
-                    "res_id": letter.partner_id.id,
+                    "res_id": partner.id,
                     "activity_type_id": call_type.id,
-                    "user_id": (letter.company_id.credit_controller_id or self.env.user).id,
+                    "user_id": (
+                        partner_letters[0].company_id.credit_controller_id or self.env.user
+                    ).id,
                     "date_deadline": fields.Date.context_today(self),
-                    "summary": self.env._(
-                        "Call about %(level)s (%(amount)s due)",
-                        level=letter.level_id.name,
-                        amount=letter.currency_id.format(letter.amount_total),
-                    ),
+                    "summary": summary,
                 }
-                for letter in letters
-            ]
-        )
+            )
+        self.env["mail.activity"].create(new_calls)
 
     def _credit_log_sending(self):
-        """One chatter note per customer and per invoice, in two batched calls."""
+        """One chatter note per customer and per invoice, in two batched calls (the
+        letters of one customer in several currencies are all in its note)."""
         if not self:
             return
         partner_bodies, move_bodies = {}, {}
@@ -592,7 +874,8 @@ class CreditDunningLetter(models.Model):
             channels = ", ".join(
                 label
                 for flag, label in (
-                    (letter.send_email and letter.mail_id, self.env._("e-mail")),
+                    (letter.mail_id and letter.sent_by_pec, self.env._("PEC")),
+                    (letter.mail_id and not letter.sent_by_pec, self.env._("e-mail")),
                     (letter.print_letter, self.env._("printed letter")),
                     (letter.phone_call, self.env._("phone call")),
                 )
@@ -607,33 +890,46 @@ class CreditDunningLetter(models.Model):
             )
             if letter.channel_note:
                 body += Markup("<br/>") + letter.channel_note
-            partner_bodies[letter.partner_id.id] = body
+            _append_body(partner_bodies, letter.partner_id.id, body)
             for move in letter.line_ids.move_id:
-                move_bodies[move.id] = body
+                _append_body(move_bodies, move.id, body)
         self.env["res.partner"].browse(partner_bodies)._message_log_batch(partner_bodies)
         self.env["account.move"].browse(move_bodies)._message_log_batch(move_bodies)
 
     @api.model
     def _cron_retry_failed_mail(self):
-        """Queue again the e-mails of sent letters that failed; after a few tries the
-        letter goes to 'error' for a controller to look at."""
-        letters = self.search([("state", "=", "sent"), ("mail_id.state", "=", "exception")])
+        """Queue again the e-mails of letters that failed to leave (connection refused,
+        server down...): the letter goes back to 'Sending'; after a few tries it stays in
+        'Error' for a controller to look at. A bounce is not retried (the address is
+        wrong)."""
+        letters = self.search(
+            [
+                ("state", "=", "error"),
+                ("mail_id.state", "=", "exception"),
+                ("mail_retry_count", "<", MAIL_RETRIES),
+            ]
+        )
         for letter in letters:
-            if letter.mail_retry_count >= MAIL_RETRIES:
-                letter.write(
-                    {
-                        "state": "error",
-                        "error_message": self.env._(
-                            "The e-mail failed %(count)s times: %(reason)s",
-                            count=letter.mail_retry_count,
-                            reason=letter.mail_id.failure_reason or "",
-                        ),
-                    }
-                )
-            else:
-                letter.mail_id.mark_outgoing()
-                letter.mail_retry_count += 1
+            letter.mail_id.mark_outgoing()
+            letter.write(
+                {
+                    "state": "sending",
+                    "mail_retry_count": letter.mail_retry_count + 1,
+                    "error_message": False,
+                }
+            )
         return letters
+
+
+def _italian_day(moment):
+    """The calendar day in Italy of a UTC datetime (as Odoo stores them), or None."""
+    if not moment:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone(ROME).date()
+
+
+def _append_body(bodies, key, body):
+    bodies[key] = bodies[key] + Markup("<br/>") + body if key in bodies else body
 
 
 def _format_interest(result, digits):

@@ -36,6 +36,10 @@ class CreditDunningLetterLine(models.Model):
         digits=0,
         help="EUR 40 flat compensation (D.Lgs. 231/2002 art. 6), once per invoice.",
     )
+    for_information = fields.Boolean(
+        help="Not yet due on the letter's date: listed for information, outside the amount "
+        "demanded by an after-due letter.",
+    )
     interest_detail = fields.Text(
         help="The computation: one line per period of constant rate and open amount."
     )

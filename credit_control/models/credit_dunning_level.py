@@ -42,6 +42,13 @@ class CreditDunningLevel(models.Model):
         string="Phone Call",
         help="Schedule a phone call for the customer's credit controller.",
     )
+    send_pec = fields.Boolean(
+        string="PEC",
+        help="Send the letter by PEC (certified e-mail, the equivalent of a registered "
+        "letter) to the customer's PEC address, through the PEC outgoing server of the "
+        "settings; its delivery receipt dates the letter's receipt. A customer without a "
+        "PEC address gets the ordinary e-mail or a printed letter.",
+    )
     mail_template_id = fields.Many2one(
         comodel_name="mail.template",
         domain=[("model", "=", "credit.dunning.letter")],
@@ -53,6 +60,14 @@ class CreditDunningLevel(models.Model):
         sanitize=True,
         help="Body of the letter, one version per language (switch the language to "
         "edit the Italian text). The stage's legal wording belongs here.",
+    )
+    letter_text_direct = fields.Html(
+        string="Text Without Earlier Notice",
+        translate=True,
+        sanitize=True,
+        help="Body of the letter when the customer reaches this level without having been "
+        "sent the level before (policies that allow skipping levels): it must not mention "
+        "earlier notices. Empty: this level is never skipped to.",
     )
     min_amount = fields.Monetary(
         string="Minimum Amount",

@@ -41,6 +41,13 @@ class CreditDunningPolicy(models.Model):
         "have one of their own. Used when customer scoring is installed.",
     )
     rate_warning = fields.Char(compute="_compute_rate_warning")
+    allow_skip_levels = fields.Boolean(
+        string="Allow Skipping Levels",
+        help="An item long overdue may get a higher level as its first letter, or climb "
+        "more than one level at a time, but only to a level that has a 'Text Without "
+        "Earlier Notice': that text is used, so the letter never mentions a notice that "
+        "was not sent. Off: every item climbs the ladder one level at a time.",
+    )
 
     @api.depends("level_ids")
     def _compute_level_count(self):
@@ -100,6 +107,10 @@ class CreditDunningPolicy(models.Model):
             for level, (_key, definition) in zip(policy.level_ids, DEFAULT_LEVELS, strict=True):
                 store_translation(level, "name", "it_IT", definition["name_it"])
                 store_translation(level, "letter_text", "it_IT", definition["letter_text_it"])
+                if definition.get("letter_text_direct_it"):
+                    store_translation(
+                        level, "letter_text_direct", "it_IT", definition["letter_text_direct_it"]
+                    )
             store_translation(policy, "name", "it_IT", "Sollecito standard")
             company.sudo().credit_dunning_policy_id = policy
             policies |= policy
@@ -115,7 +126,7 @@ class CreditDunningPolicy(models.Model):
             values = {
                 key: value
                 for key, value in definition.items()
-                if key not in ("letter_text_it", "name_it")
+                if key not in ("letter_text_it", "name_it", "letter_text_direct_it")
             }
             values["mail_template_id"] = template.id if template else False
             levels.append(fields.Command.create(values))

@@ -64,6 +64,13 @@ DEFAULT_LEVELS = [
             "elencate risultano ancora insolute. La invitiamo a saldarle senza ulteriore "
             "ritardo. Il nostro ufficio crediti la contatterà telefonicamente per concordare "
             "il pagamento.</p>",
+            "letter_text_direct": "<p>The invoices below are still unpaid after "
+            "their due date. We ask you to settle them without further delay. Our credit "
+            "controller will call you to agree on payment.</p>",
+            "letter_text_direct_it": "<p>Le fatture qui "
+            "elencate risultano ancora insolute dopo la loro scadenza. La invitiamo a "
+            "saldarle senza ulteriore ritardo. Il nostro ufficio crediti La contatterà "
+            "telefonicamente per concordare il pagamento.</p>",
         },
     ),
     (
@@ -96,6 +103,22 @@ DEFAULT_LEVELS = [
             "titolo di risarcimento dei costi di recupero (art. 6), come calcolato di "
             "seguito.</p><p>La presente vale anche quale atto interruttivo della "
             "prescrizione (art. 2943 c.c.).</p>",
+            "letter_text_direct": "<p>The invoices below are still unpaid. With "
+            "this letter we formally demand payment and place you in default (art. 1219 of "
+            "the Italian Civil Code). Under Legislative Decree 231/2002, late-payment "
+            "interest runs from the day after each due date at the rate set by art. 5 of "
+            "that decree, and a flat compensation of EUR 40 per invoice is due for recovery "
+            "costs (art. 6), as computed below.</p><p>This letter also interrupts the "
+            "limitation period (art. 2943 of the Italian Civil Code).</p>",
+            "letter_text_direct_it": "<p>Le fatture "
+            "qui elencate risultano ancora insolute. Con la presente Le intimiamo "
+            "formalmente il pagamento e La costituiamo in mora ai sensi dell'art. 1219 del "
+            "Codice Civile. Ai sensi del D.Lgs. 231/2002 decorrono dal giorno successivo a "
+            "ciascuna scadenza gli interessi moratori al tasso previsto dall'art. 5 del "
+            "D.Lgs. 231/2002 ed è dovuto l'importo forfettario di 40 euro per fattura a "
+            "titolo di risarcimento dei costi di recupero (art. 6), come calcolato di "
+            "seguito.</p><p>La presente vale anche quale atto interruttivo della "
+            "prescrizione (art. 2943 c.c.).</p>",
         },
     ),
     (
@@ -125,6 +148,18 @@ DEFAULT_LEVELS = [
             "Decorso inutilmente tale termine, il contratto si intenderà risolto di diritto "
             "e procederemo per vie legali al recupero del credito, degli interessi e delle "
             "spese, senza ulteriore avviso.</p>",
+            "letter_text_direct": "<p>The invoices below are still unpaid. Under "
+            "art. 1454 of the Italian Civil Code we give you notice to pay the total below "
+            "within fifteen (15) days of receipt of this letter. Failing payment within that "
+            "term, the contract shall be deemed terminated by law and we will take legal "
+            "action to recover the amount due, with interest and costs, without further "
+            "notice.</p>",
+            "letter_text_direct_it": "<p>Le fatture qui elencate risultano ancora "
+            "insolute. Ai sensi dell'art. 1454 del Codice Civile La diffidiamo ad "
+            "adempiere, pagando il totale qui indicato entro quindici (15) giorni dal "
+            "ricevimento della presente. Decorso inutilmente tale termine, il contratto si "
+            "intenderà risolto di diritto e procederemo per vie legali al recupero del "
+            "credito, degli interessi e delle spese, senza ulteriore avviso.</p>",
         },
     ),
     (
@@ -149,6 +184,13 @@ DEFAULT_LEVELS = [
             "nonostante la nostra diffida, la informiamo che il recupero del credito è in "
             "corso di affidamento a una società di recupero crediti, che la contatterà. "
             "Eventuali ulteriori spese saranno poste a suo carico.</p>",
+            "letter_text_direct": "<p>As the amounts below are still unpaid, we "
+            "inform you that the recovery of our credit is being entrusted to a collection "
+            "agency, which will contact you. Any further costs will be charged to you.</p>",
+            "letter_text_direct_it": "<p>Poiché gli "
+            "importi qui elencati risultano ancora insoluti, La informiamo che il recupero "
+            "del credito è in corso di affidamento a una società di recupero crediti, che La "
+            "contatterà. Eventuali ulteriori spese saranno poste a Suo carico.</p>",
         },
     ),
 ]

@@ -3,6 +3,8 @@ import threading
 from collections import defaultdict
 from datetime import timedelta
 
+import psycopg2.errors
+
 from odoo import Command
 from odoo import api
 from odoo import fields
@@ -22,6 +24,8 @@ _logger = logging.getLogger(__name__)
 #: advisory lock namespace of dunning runs (one lock per company)
 RUN_LOCK_NAMESPACE = 8_230_231
 CRON_BATCH_SIZE = 100
+#: a run more than this many days after the company's previous one sends nothing itself
+AUTO_SEND_MAX_PAUSE_DAYS = 7
 
 
 class CreditDunningRun(models.Model):
@@ -96,7 +100,45 @@ class CreditDunningRun(models.Model):
             run._lock_company()
             run._compute_letters()
             run.state = "computed"
+            run._credit_remember_run_date()
         return True
+
+    def _credit_sends_automatically(self):
+        """Whether letters of levels without review may be sent without anyone reading
+        them: only once a manager switched the company to automatic sending, and never on
+        the first run after install or after a pause (a backlog of letters to look at)."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        last = company.credit_dunning_last_run_date
+        return bool(
+            company.credit_dunning_auto_send
+            and last
+            and 0 <= (self.date - last).days <= AUTO_SEND_MAX_PAUSE_DAYS
+        )
+
+    def _credit_sending_note(self):
+        """What the run's note says about sending, when it proposes only."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        if not company.credit_dunning_auto_send:
+            return self.env._(
+                "Automatic sending is off for %(company)s: every letter waits for review.",
+                company=company.name,
+            )
+        if not self._credit_sends_automatically():
+            return self.env._(
+                "First run after install or after a pause of more than %(days)s days: "
+                "every letter waits for review.",
+                days=AUTO_SEND_MAX_PAUSE_DAYS,
+            )
+        return ""
+
+    def _credit_remember_run_date(self):
+        company = self.company_id.sudo()
+        if not company.credit_dunning_last_run_date or company.credit_dunning_last_run_date < (
+            self.date
+        ):
+            company.credit_dunning_last_run_date = self.date
 
     def _check_can_compute(self):
         today = fields.Date.context_today(self)
@@ -122,13 +164,7 @@ class CreditDunningRun(models.Model):
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", RUN_LOCK_NAMESPACE, self.company_id.id)
         )
         if not self.env.cr.fetchone()[0]:
-            raise UserError(
-                self.env._(
-                    "Another dunning run of %(company)s is computing right now; "
-                    "try again in a moment.",
-                    company=self.company_id.name,
-                )
-            )
+            raise UserError(self._credit_concurrent_message())
 
     def _candidate_line_domain(self):
         """Open receivable items that may be chased (before partner-level checks)."""
@@ -258,8 +294,46 @@ class CreditDunningRun(models.Model):
         compensated_moves = {row[0] for row in cr.fetchall()}
         return item_levels, last_dates, same_day, compensated_moves
 
+    def _sent_letters(self, line_ids):
+        """What the ladder stands on: letters really sent (see ``core/dunning_levels.py``).
+
+        Returns ``{item: (highest level sent, last date sent)}`` and
+        ``{(partner, currency): last date a letter was sent}``, in two queries.
+        """
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT line.move_line_id,
+                       (ARRAY_AGG(line.level_id ORDER BY level.days DESC))[1],
+                       MAX(letter.date)
+                  FROM credit_dunning_letter_line line
+                  JOIN credit_dunning_letter letter ON letter.id = line.letter_id
+                  JOIN credit_dunning_level level ON level.id = line.level_id
+                 WHERE letter.state = 'sent' AND line.move_line_id = ANY(%s)
+              GROUP BY line.move_line_id
+                """,
+                list(line_ids),
+            )
+        )
+        sent_items = {line_id: (level_id, day) for line_id, level_id, day in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT partner_id, currency_id, MAX(date)
+                  FROM credit_dunning_letter
+                 WHERE company_id = %s AND state = 'sent'
+              GROUP BY partner_id, currency_id
+                """,
+                self.company_id.id,
+            )
+        )
+        sent_group_dates = {
+            (partner_id, currency_id): day for partner_id, currency_id, day in cr.fetchall()
+        }
+        return sent_items, sent_group_dates
+
     def _compute_letters(self):
-        Letter = self.env["credit.dunning.letter"]
         company = self.company_id
         tolerance = company.credit_dunning_tolerance
         rows = self._fetch_candidates()
@@ -274,9 +348,10 @@ class CreditDunningRun(models.Model):
         }
         with_credit = self._partners_with_unmatched_credit(partner_ids, tolerance)
         policies = partners._credit_dunning_policies(company)
-        item_levels, last_dates, same_day, compensated = self._previous_letters(
+        item_levels, _last_dates, same_day, compensated = self._previous_letters(
             [row["id"] for row in rows]
         )
+        sent_items, sent_group_dates = self._sent_letters([row["id"] for row in rows])
         notes = []
         if paused:
             notes.append(self.env._("%s customer(s) paused.", len(paused)))
@@ -311,6 +386,7 @@ class CreditDunningRun(models.Model):
                     days=level.days,
                     min_amount=money.to_decimal(level.min_amount),
                     min_days_since_last=level.min_days_since_last,
+                    direct=bool(level.letter_text_direct),
                 )
                 for level in policy.level_ids
             }
@@ -322,21 +398,49 @@ class CreditDunningRun(models.Model):
                     # thresholds (tolerance, minimum amounts) are in company currency
                     amount=money.to_decimal(row["amount_residual"]),
                     previous_level=item_levels.get(row["id"]),
-                    last_letter_date=last_dates.get(
+                    # the ladder counts only letters that were really sent
+                    last_letter_date=sent_group_dates.get(
                         (row["commercial_partner_id"], row["currency_id"])
                     ),
+                    sent_level=sent_items.get(row["id"], (None, None))[0],
+                    sent_date=sent_items.get(row["id"], (None, None))[1],
                 )
                 for row in policy_rows
             ]
             plan = dunning_levels.propose_letters(
-                items, list(levels.values()), self.date, tolerance=tolerance
+                items,
+                list(levels.values()),
+                self.date,
+                tolerance=tolerance,
+                allow_skip=policy.allow_skip_levels,
             )
             proposals += [(policy, proposal) for proposal in plan.letters]
         rows_by_id = {row["id"]: row for row in rows}
-        letters = Letter._credit_create_from_proposals(self, proposals, rows_by_id, compensated)
+        letters = self._credit_insert_letters(proposals, rows_by_id, compensated)
         notes.append(self.env._("%s letter(s) proposed.", len(letters)))
+        if letters and self._credit_sending_note():
+            notes.append(self._credit_sending_note())
         self.note = "\n".join(notes)
         return letters
+
+    def _credit_insert_letters(self, proposals, rows_by_id, compensated):
+        """Insert the proposed letters; a run of the same company that committed the same
+        letters in the meantime (its snapshot was not ours) ends in the plain message,
+        never in a raw unique-index error nor a broken transaction."""
+        Letter = self.env["credit.dunning.letter"]
+        try:
+            with self.env.cr.savepoint():
+                return Letter._credit_create_from_proposals(
+                    self, proposals, rows_by_id, compensated
+                )
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(self._credit_concurrent_message()) from None
+
+    def _credit_concurrent_message(self):
+        return self.env._(
+            "Another dunning run of %(company)s is computing right now; try again in a moment.",
+            company=self.company_id.name,
+        )
 
     # ------------------------------------------------------------------
     # Send
@@ -408,7 +512,11 @@ class CreditDunningRun(models.Model):
         done, total = 0, len(letters)
         for batch_ids in split_every(batch_size, letters.ids):
             batch = letters.browse(batch_ids)
-            batch.with_company(batch.company_id[:1])._credit_send()
+            try:
+                batch.with_company(batch.company_id[:1])._credit_send()
+            except UserError as error:
+                # another Send holds these letters: it sends them, not us
+                _logger.info("Dunning letters %s not sent by the cron: %s", batch_ids, error)
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             self._credit_commit()

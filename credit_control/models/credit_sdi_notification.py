@@ -664,7 +664,19 @@ class CreditSdiNotification(models.Model):
         invalid notification of its own (the others are imported), an e-mail that cannot
         be read at all is an invalid notification with the raw message attached. Each
         notification lands in the company of its invoice. A sender that is not one of the
-        configured SdI senders changes no invoice until a credit user confirms it."""
+        configured SdI senders changes no invoice until a credit user confirms it.
+
+        The PEC mailbox also receives the receipts of dunning letters sent by PEC: those
+        go to their letter (attached there, dating its delivery), not to the SdI."""
+        try:
+            with self.env.cr.savepoint():
+                letters = self.env["credit.dunning.letter"]._credit_apply_pec_receipts(msg_dict)
+        except Exception:
+            # not a receipt we can read: it is kept below like any other e-mail
+            _logger.info("PEC receipt %s unreadable", msg_dict.get("message_id"), exc_info=True)
+            letters = None
+        if letters:
+            return letters[:1]
         sender = self._credit_unverified_sender(msg_dict.get("email_from"))
         try:
             with self.env.cr.savepoint():

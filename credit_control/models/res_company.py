@@ -79,6 +79,27 @@ class ResCompany(models.Model):
         help="Open amounts under this are never chased.",
     )
 
+    credit_dunning_auto_send = fields.Boolean(
+        string="Send Dunning Letters Automatically",
+        help="Off (the default): every letter waits for a person to review it. On: letters "
+        "of levels without review are sent by the daily run, except on the first run after "
+        "install or after a pause, which only proposes.",
+    )
+    credit_dunning_last_run_date = fields.Date(
+        string="Last Dunning Run",
+        readonly=True,
+        copy=False,
+        help="Date of the company's last dunning run that proposed letters: a run long "
+        "after it (a pause) sends nothing automatically.",
+    )
+    credit_pec_mail_server_id = fields.Many2one(
+        comodel_name="ir.mail_server",
+        string="PEC Outgoing Server",
+        help="Outgoing mail server of the company's PEC (certified e-mail) mailbox, used "
+        "for levels that send by PEC. Its 'FROM Filtering' (or user name) is the sender "
+        "address; the mailbox's receipts must reach the SdI notifications alias.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

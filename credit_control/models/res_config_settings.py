@@ -60,6 +60,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_dunning_tolerance",
         readonly=False,
     )
+    credit_dunning_auto_send = fields.Boolean(
+        related="company_id.credit_dunning_auto_send",
+        readonly=False,
+    )
+    credit_pec_mail_server_id = fields.Many2one(
+        related="company_id.credit_pec_mail_server_id",
+        readonly=False,
+    )
     credit_interest_rate_warning = fields.Char(
         compute="_compute_credit_interest_rate_warning",
     )

@@ -22,6 +22,12 @@ class ResPartner(models.Model):
         string="Dunning Paused Until",
         help="No dunning letter is proposed to this customer before this date.",
     )
+    credit_pec_email = fields.Char(
+        string="PEC Address",
+        help="The customer's certified e-mail (PEC) address, for the dunning levels that "
+        "send by PEC. Where Italian e-invoicing (l10n_it_edi) is installed, its PEC "
+        "address is used first.",
+    )
     credit_dunning_letter_ids = fields.One2many(
         comodel_name="credit.dunning.letter",
         inverse_name="partner_id",
@@ -38,6 +44,24 @@ class ResPartner(models.Model):
     credit_dunning_letter_count = fields.Integer(
         string="Dunning Letter Count", compute="_compute_credit_dunning_letter_count"
     )
+
+    credit_dunning_error_count = fields.Integer(
+        string="Dunning Letters in Error",
+        compute="_compute_credit_dunning_error_count",
+        help="Letters to this customer that could not be sent (e.g. the e-mail failed): "
+        "see the reason on each letter.",
+    )
+
+    def _compute_credit_dunning_error_count(self):
+        counts = dict(
+            self.env["credit.dunning.letter"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "error")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_dunning_error_count = counts.get(partner.commercial_partner_id, 0)
 
     def _compute_credit_dunning_letter_count(self):
         counts = dict(
@@ -86,3 +110,12 @@ class ResPartner(models.Model):
                 policy = by_band.get(partner.credit_band or "")
             result[partner.id] = policy or default
         return result
+
+    def _credit_pec_address(self):
+        """The PEC address of the customer: ``l10n_it_edi``'s field when that add-on is
+        installed and filled, else the add-on's own (no dependency on ``l10n_it_edi``)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if "l10n_it_pec_email" in partner._fields and partner.l10n_it_pec_email:
+            return partner.l10n_it_pec_email
+        return partner.credit_pec_email or False

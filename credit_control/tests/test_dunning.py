@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
+import odoo
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -49,6 +50,14 @@ class TestDunningCommon(CreditControlCommon):
         )
         cls.company.credit_controller_id = cls.controller
         cls.company.email = "credit@example.com"
+        # a company in its daily routine: automatic sending switched on by a manager, and
+        # a run yesterday (the first run after install or a pause only proposes)
+        cls.company.credit_dunning_auto_send = True
+        cls.company.credit_dunning_last_run_date = cls.today - timedelta(days=1)
+        # most stories want a given level from one run: the standard levels above the
+        # first reminder have a text without earlier notice, so they may be skipped to.
+        # The ladder's own stories (test_dunning_ladder.py) climb one level at a time.
+        cls.policy.allow_skip_levels = True
 
     def _customer(self, name, **values):
         values.setdefault("email", f"{name.lower().replace(' ', '.')}@example.com")
@@ -70,6 +79,19 @@ class TestDunningCommon(CreditControlCommon):
 
     def _letter_of(self, run, partner):
         return run.letter_ids.filtered(lambda letter: letter.partner_id == partner)
+
+    def _mails_leave(self):
+        """The mail queue runs: the queued dunning e-mails leave (Odoo's test mode: the
+        SMTP server accepts everything without a connection)."""
+        with patch.object(odoo.modules.module, "current_test", True):
+            self.env["mail.mail"].search(
+                [("state", "=", "outgoing"), ("model", "=", "credit.dunning.letter")]
+            ).send()
+
+    def _send(self, records):
+        """Send letters (or a run's letters) and let their e-mails leave."""
+        records.action_send()
+        self._mails_leave()
 
 
 @tagged("post_install", "-at_install")
@@ -157,7 +179,9 @@ class TestDunning(TestDunningCommon):
             {line.move_id: line.level_id for line in letter.line_ids},
             {late_50: self.notice, late_12: self.first, due_soon: self.pre_due},
         )
-        self.assertAlmostEqual(letter.amount_due, 1500.0)
+        # demanded: 1,000 + 300 past due; the 200 due in 3 days is listed for information
+        self.assertAlmostEqual(letter.amount_due, 1300.0)
+        self.assertEqual(letter.line_ids.filtered("for_information").move_id, due_soon)
         self.assertAlmostEqual(letter.compensation_amount, 80.0, msg="EUR 40 per late invoice")
         self.assertGreater(letter.interest_amount, 0)
         self.assertEqual(late_50.credit_dunning_level_id, self.notice)
@@ -320,8 +344,8 @@ class TestDunning(TestDunningCommon):
         first = self._run()
         letter = self._letter_of(first, partner)
         self.assertEqual(letter.state, "to_send", "first reminders are automatic")
-        first.action_send()
-        self.assertEqual(letter.state, "sent")
+        self._send(first)
+        self.assertEqual(letter.state, "sent", letter.error_message)
         self.assertTrue(letter.mail_id)
         mails = self.env["mail.mail"].search_count([])
         second = self._run()
@@ -338,7 +362,7 @@ class TestDunning(TestDunningCommon):
         letter.action_cancel()
         again = self._letter_of(self._run(), partner)
         self.assertEqual(again.level_id, letter.level_id, "the cancelled letter does not count")
-        again.action_send()
+        self._send(again)
         self.assertEqual(again.state, "sent")
         with self.assertRaisesRegex(UserError, "already sent"):
             again.action_cancel()
@@ -381,10 +405,11 @@ class TestDunning(TestDunningCommon):
         )
         self.assertEqual(
             {letter.partner_id: letter.state for letter in letters},
-            {first_customer: "sent", second_customer: "to_send"},
+            {first_customer: "sending", second_customer: "to_send"},
         )
         first_mail = letters.filtered(lambda lt: lt.partner_id == first_customer).mail_id
         Run._cron_daily(batch_size=1)
+        self._mails_leave()
         self.assertEqual(set(letters.mapped("state")), {"sent"})
         self.assertEqual(
             letters.filtered(lambda lt: lt.partner_id == first_customer).mail_id, first_mail
@@ -416,7 +441,7 @@ class TestDunning(TestDunningCommon):
                 lambda lt: lt.partner_id in with_mail | without_mail
             ).action_approve()
         )
-        run.action_send()
+        self._send(run)
         letter = self._letter_of(run, with_mail)
         fallback = self._letter_of(run, without_mail)
         self.assertEqual(letter.level_id, self.second)
@@ -453,7 +478,7 @@ class TestDunning(TestDunningCommon):
         run = self._run()
         bad_letter = self._letter_of(run, bad)
         bad_letter.level_id = bad_letter.level_id.copy({"days": 11, "mail_template_id": broken.id})
-        run.action_send()
+        self._send(run)
         self.assertEqual(bad_letter.state, "error")
         self.assertTrue(bad_letter.error_message)
         self.assertEqual(self._letter_of(run, good).state, "sent")
@@ -465,15 +490,39 @@ class TestDunning(TestDunningCommon):
         run = self._run()
         run.action_send()
         letter = self._letter_of(run, partner)
-        letter.mail_id.write({"state": "exception", "failure_reason": "SMTP timeout"})
+        self.assertEqual(letter.state, "sending", "not 'Sent' before the e-mail has left")
+        # the SMTP server refuses the connection: the mail fails, the letter is in error
+        with patch.object(
+            type(self.env["ir.mail_server"]),
+            "connect",
+            side_effect=ConnectionRefusedError("[Errno 111] Connection refused"),
+        ):
+            self._mails_leave()
+        self.assertEqual(letter.state, "error")
+        self.assertIn("Connection refused", letter.error_message)
+        self.assertIn("Connection refused", partner.message_ids[:1].body)
+        self.assertEqual(partner.credit_dunning_error_count, 1)
+        self.assertFalse(
+            letter.message_ids.filtered(lambda message: "e-mailed" in (message.body or "")),
+            "nothing says the letter was e-mailed",
+        )
+        # the retry (every 15 minutes) queues it again; this time the mail leaves
         Letter = self.env["credit.dunning.letter"]
         Letter._cron_retry_failed_mail()
-        self.assertEqual((letter.mail_id.state, letter.mail_retry_count), ("outgoing", 1))
-        letter.mail_retry_count = 3
+        self.assertEqual(
+            (letter.state, letter.mail_id.state, letter.mail_retry_count),
+            ("sending", "outgoing", 1),
+        )
+        self._mails_leave()
+        self.assertEqual(letter.state, "sent")
+        self.assertIn("Letter e-mailed to bounce.srl@example.com", letter.message_ids[:1].body)
+        # after three tries a failing letter stays in error for a person to look at
+        letter.write({"state": "error", "mail_retry_count": 3})
         letter.mail_id.state = "exception"
-        Letter._cron_retry_failed_mail()
+        self.assertFalse(Letter._cron_retry_failed_mail())
         self.assertEqual(letter.state, "error")
-        self.assertIn("SMTP timeout", letter.error_message)
+        retry = self.env.ref("credit_control.ir_cron_credit_dunning_mail_retry")
+        self.assertEqual((retry.interval_number, retry.interval_type), (15, "minutes"))
 
     def test_charges_are_invoiced_when_the_level_says_so(self):
         account = self.company_data["default_account_revenue"]
@@ -528,9 +577,9 @@ class TestDunning(TestDunningCommon):
 
     def test_analysis_counts_letters_paid_within_15_days(self):
         partner = self._customer("Quick Payer Srl")
-        invoice = self._late_invoice(partner, 500, 12)
+        invoice = self._late_invoice(partner, 500, 17)
         run = self._run(self.today - timedelta(days=5))
-        run.action_send()
+        self._send(self._letter_of(run, partner))
         self.assertEqual(self._letter_of(run, partner).state, "sent", run.note)
         self._credit_pay(invoice, self.today)
         self.env.flush_all()

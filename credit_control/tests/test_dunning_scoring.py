@@ -33,7 +33,7 @@ class TestDunningScoring(TestDunningCommon):
         (dunned | twin).credit_update_scores()
         self.assertFalse(dunned.credit_dunning_stage_reached, "a letter to review was not sent")
 
-        letter.action_send()
+        self._send(letter)
         self.assertEqual(letter.state, "sent")
         # both pay the late invoice today: the same ledger, only the letter differs
         for partner in dunned | twin:
@@ -69,7 +69,7 @@ class TestDunningScoring(TestDunningCommon):
         self._late_invoice(partner, 500, 80)
         letter = self._letter_of(self._run(), partner)
         self.assertEqual(letter.stage, "final_notice")
-        letter.action_send()
+        self._send(letter)
         self.env["res.partner"].credit_update_scores()
         self.assertEqual(partner.credit_dunning_stage_reached, "final_notice")
         self.assertIn("Final Notice: took away 10.0 points", partner.credit_explanation)
