@@ -22,6 +22,11 @@ class ResPartner(models.Model):
         string="Dunning Paused Until",
         help="No dunning letter is proposed to this customer before this date.",
     )
+    credit_pec_email = fields.Char(
+        string="PEC Address",
+        help="Certified e-mail (posta elettronica certificata) of the customer: formal "
+        "notices sent there have the legal value of a registered letter.",
+    )
     credit_dunning_letter_ids = fields.One2many(
         comodel_name="credit.dunning.letter",
         inverse_name="partner_id",
