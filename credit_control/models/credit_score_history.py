@@ -14,17 +14,27 @@ PROFILE_SELECTION = [
 
 def natural_orderby(orderby, order, groupby_terms, query, field_name, selection):
     """``_read_group_orderby`` with the groups of a selection field in the selection's
-    order (reliable before defaulting) rather than alphabetically, when no order is asked.
-    ``orderby`` is the model's ``super()._read_group_orderby``."""
-    if order or field_name not in groupby_terms:
+    order (reliable before defaulting) rather than alphabetically: ``read_group`` orders
+    by its groupbys unless told otherwise. ``orderby`` is the model's
+    ``super()._read_group_orderby``."""
+    if field_name not in groupby_terms:
         return orderby(order, groupby_terms, query)
+    keys = [key for key, _label in selection]
     terms = []
-    for term, sql in groupby_terms.items():
+    for part in (order or ",".join(groupby_terms)).split(","):
+        term, _space, direction = part.strip().partition(" ")
         if term == field_name:
-            keys = [key for key, _label in selection]
-            terms.append(SQL("array_position(%s::varchar[], %s::varchar) NULLS LAST", keys, sql))
-        else:
-            terms.append(orderby("", {term: sql}, query))
+            direction = "DESC" if direction.strip().upper().startswith("DESC") else "ASC"
+            terms.append(
+                SQL(
+                    "array_position(%s::varchar[], %s::varchar) %s NULLS LAST",
+                    keys,
+                    groupby_terms[field_name],
+                    SQL(direction),
+                )
+            )
+        elif part.strip():
+            terms.append(orderby(part.strip(), groupby_terms, query))
     return SQL(", ").join(term for term in terms if term)
 
 

@@ -149,8 +149,8 @@ class TestCreditScreens(TestDunningCommon):
     def test_policy_changes_are_tracked_in_its_chatter(self):
         arch = self._arch("credit.dunning.policy", "form")
         self.assertTrue(arch.xpath("//chatter"))
-        self.policy.interest_type = "contractual"
-        self.policy.contractual_rate = 9.0
+        policy = self.policy.with_context(tracking_disable=False, mail_notrack=False)
+        policy.write({"interest_type": "contractual", "contractual_rate": 9.0})
         self.env.flush_all()
         tracked = self.policy.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("interest_type", tracked)
