@@ -149,10 +149,24 @@ class TestCreditScreens(TestDunningCommon):
     def test_policy_changes_are_tracked_in_its_chatter(self):
         arch = self._arch("credit.dunning.policy", "form")
         self.assertTrue(arch.xpath("//chatter"))
+        # records created in this transaction are not tracked: end their creation first
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         policy = self.policy.with_context(tracking_disable=False, mail_notrack=False)
         policy.write({"interest_type": "contractual", "contractual_rate": 9.0})
         self.env.flush_all()
-        tracked = self.policy.message_ids.tracking_value_ids.field_id.mapped("name")
+        self.env.cr.precommit.run()  # tracking messages are written before commit
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id.model", "=", "credit.dunning.policy"),
+                    ("mail_message_id.res_id", "=", self.policy.id),
+                ]
+            )
+            .field_id.mapped("name")
+        )
         self.assertIn("interest_type", tracked)
 
     # ---- runs that propose nothing -----------------------------------------------------------
