@@ -431,7 +431,13 @@ class CreditDemoData(models.AbstractModel):
         company = self._demo_company()
         partners = self.env["res.partner"]
         for name, email, invoices, extra in italian:
-            values = {"name": name, "is_company": True, "customer_rank": 1, **extra}
+            values = {
+                "name": name,
+                "is_company": True,
+                "customer_rank": 1,
+                "company_id": company.id,
+                **extra,
+            }
             values.update(self._demo_italian_details(name, email=email))
             partner = self.env["res.partner"].create(values)
             self._demo_overdue_invoices(company, partner, invoices, today)

@@ -566,11 +566,26 @@ class ResPartner(models.Model):
     def _cron_credit_update_scores(self):
         """Rescore every customer on the ledger of all companies at once: the partner's
         score is one figure (partners are shared between companies), computed with the
-        settings of the cron user's main company."""
+        settings of the cron user's main company.
+
+        Amounts are summed in one currency: companies of another currency than the main
+        one (an Italian company in euros beside an American one in dollars) then score
+        their own customers, with their own settings."""
         partners = self.sudo()
         companies = partners.env["res.company"].search([("active", "=", True)])
         main = partners.env.company if partners.env.company in companies else companies[:1]
         partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
+        for currency in companies.currency_id - main.currency_id:
+            group = companies.filtered(lambda c, cur=currency: c.currency_id == cur)
+            own = partners.search(
+                [
+                    ("company_id", "in", group.ids),
+                    ("customer_rank", ">", 0),
+                    ("parent_id", "=", False),
+                ]
+            )
+            if own:
+                own.with_context(allowed_company_ids=group.ids).credit_update_scores()
 
     @api.model
     def _read_group_orderby(self, order, groupby_terms, query):

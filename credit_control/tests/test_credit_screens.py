@@ -314,3 +314,36 @@ class TestCreditScreens(TestDunningCommon):
         body = template.with_context(lang="it_IT").body_html
         self.assertIn("Troverà i dettagli", body)
         self.assertNotIn("Trova i dettagli", body)
+
+    # ---- companies of different currencies -------------------------------------------------
+
+    def test_nightly_scores_cover_a_company_of_another_currency(self):
+        """An Italian company in euros beside an American one in dollars (the demo): the
+        nightly run scores each company's own customers from its own ledger."""
+        other = self.setup_other_company(
+            name="Dollar Company", currency_id=self.env.ref("base.USD").id
+        )["company"]
+        self.env.user.company_ids |= other
+        customer = self._customer("Dollar Customer", company_id=other.id)
+        invoice = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": self.today - timedelta(days=70),
+                    "invoice_date_due": self.today - timedelta(days=40),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Goods", "quantity": 1, "price_unit": 1250.0, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.with_context(credit_hold_checked=True).action_post()
+        self.env["res.partner"]._cron_credit_update_scores()
+        self.assertEqual(customer.credit_exposure, 1250.0)
+        self.assertEqual(customer.credit_overdue, 1250.0)
+        self.assertEqual(customer.credit_oldest_overdue_days, 40)
