@@ -188,6 +188,8 @@ class ResPartner(models.Model):
                 key: _LocalNumber(value, self.env) if isinstance(value, float) else value
                 for key, value in values.items()
             }
+            if isinstance(points, float):
+                points = _LocalNumber(points, self.env)
             sentence = self._credit_factor_sentence(code, values)
             if points < 0:
                 effect = self.env._("took away %(points)s points", points=abs(points))
