@@ -1,9 +1,11 @@
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import tools
 from odoo.tools import SQL
 
 from ..models.credit_dunning_level import STAGES
+from ..models.credit_score_history import natural_orderby
 
 #: a letter counts as successful when its items are paid within this many days
 PAID_WITHIN_DAYS = 15
@@ -31,6 +33,13 @@ class CreditDunningLetterAnalysis(models.Model):
     amount_paid_60 = fields.Monetary(string="Collected within 60 Days", readonly=True)
     letter_count = fields.Integer(string="Letters", readonly=True)
     paid_15_count = fields.Integer(string="Letters Paid within 15 Days", readonly=True)
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # stages read in the order of the ladder (reminder first), not alphabetically
+        return natural_orderby(
+            super()._read_group_orderby, order, groupby_terms, query, "stage", STAGES
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -229,6 +229,14 @@ class TestCreditScreens(TestDunningCommon):
             ["stage"],
         )
         self.assertEqual((group["amount_due"], group["amount_paid_30"]), (1000.0, 500.0))
+        # the stages of the ladder in their order, reminder first (not alphabetically)
+        reminder = letter.copy({"level_id": self.first.id, "date": letter_day - timedelta(days=30)})
+        reminder.state = "sent"
+        self.env.flush_all()
+        groups = self.env["credit.dunning.letter.analysis"].read_group(
+            [("letter_id", "in", (letter | reminder).ids)], ["amount_due:sum"], ["stage"]
+        )
+        self.assertEqual([group["stage"] for group in groups], ["reminder", "formal_notice"])
 
     # ---- the reader's language ------------------------------------------------------------------
 
