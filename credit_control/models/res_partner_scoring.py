@@ -51,8 +51,9 @@ SCORE_COLUMNS = (
 
 
 class _LocalNumber(float):
-    """A number that prints in the reader's language ("53,8" in Italian, "53.8" in English)
-    and stays a number for the comparisons and signs of the explanation sentences."""
+    """A number that prints with one decimal in the reader's language ("53,8" in Italian,
+    "53.8" in English) and stays a number for the comparisons and signs of the
+    explanation sentences."""
 
     def __new__(cls, value, env):
         number = super().__new__(cls, value)
@@ -60,7 +61,7 @@ class _LocalNumber(float):
         return number
 
     def __str__(self):
-        return formatLang(self.env, float(self), digits=0 if self.is_integer() else 1)
+        return formatLang(self.env, float(self), digits=1)
 
     def __neg__(self):
         return _LocalNumber(-float(self), self.env)

@@ -271,13 +271,13 @@ class TestCreditScreens(TestDunningCommon):
         self.assertIn("53,8", italian)
         self.assertIn("12,5%", italian)
         self.assertIn("53.8", english)
-        self.assertIn("40%", english)
-        # points too: "took away 12 points", "ha tolto 2,5 punti"
+        self.assertIn("40.0%", english)
+        # points too: "took away 2.5 points", "ha tolto 2,5 punti"
         partner.credit_explanation_data = [["days_late", {"days": 53.8}, -2.5]]
         self.assertIn("2,5", partner.with_context(lang="it_IT").credit_explanation)
         self.assertIn("took away 2.5 points", partner.with_context(lang="en_US").credit_explanation)
         partner.credit_explanation_data = [["days_late", {"days": 53.8}, -30.0]]
-        self.assertIn("took away 30 points", partner.with_context(lang="en_US").credit_explanation)
+        self.assertIn("ha tolto 30,0 punti", partner.with_context(lang="it_IT").credit_explanation)
 
     # ---- the credit profile PDF -----------------------------------------------------------------
 

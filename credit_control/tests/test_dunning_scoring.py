@@ -48,7 +48,7 @@ class TestDunningScoring(TestDunningCommon):
         )
         self.assertEqual(dunned.credit_score, twin.credit_score - 5)
         self.assertIn("highest dunning stage reached: Formal Notice", dunned.credit_explanation)
-        self.assertIn("Formal Notice: took away 5 points", dunned.credit_explanation)
+        self.assertIn("Formal Notice: took away 5.0 points", dunned.credit_explanation)
         self.assertNotIn("dunning", twin.credit_explanation)
 
         # a letter dated before the scoring window no longer counts
@@ -72,7 +72,7 @@ class TestDunningScoring(TestDunningCommon):
         letter.action_send()
         self.env["res.partner"].credit_update_scores()
         self.assertEqual(partner.credit_dunning_stage_reached, "final_notice")
-        self.assertIn("Final Notice: took away 10 points", partner.credit_explanation)
+        self.assertIn("Final Notice: took away 10.0 points", partner.credit_explanation)
 
     def test_band_computed_by_scoring_chooses_the_band_policy(self):
         strict = self.policy.copy({"name": "Strict for bands D and E", "credit_bands": "de"})
