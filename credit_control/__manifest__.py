@@ -29,6 +29,7 @@
         "wizards/credit_report_import_wizard_views.xml",
         "views/credit_report_provider_views.xml",
         "views/res_partner_credit_views.xml",
+        "views/credit_badges_views.xml",
         "views/res_config_settings_credit_score_views.xml",
         "wizards/credit_hold_wizard_views.xml",
         "views/account_payment_credit_views.xml",
@@ -39,6 +40,9 @@
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["credit_control/static/tests/tours/*.js"],
+    },
     "demo": [
         "demo/credit_control_demo.xml",
         "demo/credit_sdi_demo.xml",

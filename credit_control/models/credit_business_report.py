@@ -46,7 +46,10 @@ class CreditBusinessReport(models.Model):
     error_message = fields.Text(readonly=True)
     raw_score = fields.Char(help="The score as the bureau gave it, on its own scale.")
     score = fields.Float(
-        string="Normalised Score", digits=(5, 1), help="The bureau's score on a 0-100 scale."
+        string="Normalised Score",
+        digits=(5, 1),
+        aggregator="avg",
+        help="The bureau's score on a 0-100 scale.",
     )
     rating = fields.Char()
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -13,6 +13,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from ..core import dates
 from ..core.dates import add_months
 
 HISTORY_MONTHS = 24
@@ -67,6 +68,33 @@ DEMO_CUSTOMERS = [
     ("reliable_9", "Moda Marino S.r.l.", "it", "reliable", 3500, {"currency": "USD"}),
     ("new_2", "Nautica Greco", "it", "new", 2300, {}),
 ]
+
+# The Italian company's customers as an Italian credit controller knows them: full address
+# (street, postcode, city, province), partita IVA (with its check digit) and PEC address.
+ITALIAN_DETAILS = {
+    "Acciaierie Bianchi S.p.A.": (
+        "Via della Siderurgia 8",
+        "25125",
+        "Brescia",
+        "bs",
+        "64330120375",
+    ),
+    "Bottega Verdi S.n.c.": ("Via Santo Stefano 41", "40125", "Bologna", "bo", "35308290150"),
+    "Cantina Colli Euganei": ("Via dei Colli 112", "35038", "Torreglia", "pd", "76240390583"),
+    "Distribuzione Esposito S.r.l.": ("Via Argine 310", "80147", "Napoli", "na", "18101110015"),
+    "Edilizia Ferraro S.r.l.": ("Corso Francia 215", "10138", "Torino", "to", "22152790170"),
+    "Farmacia Gallo": ("Piazza Maggiore 3", "40124", "Bologna", "bo", "99906080280"),
+    "Grafiche Romano S.r.l.": ("Via Emilia Ponente 72", "40133", "Bologna", "bo", "25792400480"),
+    "Hotel Lago Maggiore": ("Lungolago Cadorna 14", "28838", "Stresa", "vb", "71352410634"),
+    "Impianti Colombo S.r.l.": ("Via Lorenteggio 240", "20147", "Milano", "mi", "19730600210"),
+    "Laboratori Ricci": ("Via Massarenti 9", "40138", "Bologna", "bo", "95133580233"),
+    "Moda Marino S.r.l.": ("Via della Spiga 26", "20121", "Milano", "mi", "46020370121"),
+    "Nautica Greco": ("Calata Marinai d'Italia 5", "16128", "Genova", "ge", "16290720362"),
+    "Rossetti Forniture Srl": ("Via Ferrarese 155", "40128", "Bologna", "bo", "24419550983"),
+    "Bianchi Impianti Snc": ("Via Emilia 88", "41121", "Modena", "mo", "82753670346"),
+    "Verdi Logistica SpA": ("Via del Lavoro 17", "43122", "Parma", "pr", "80157640469"),
+    "Neri Costruzioni Srl": ("Viale Europa 61", "42124", "Reggio Emilia", "re", "21719790426"),
+}
 
 # Days late drawn per profile; None leaves the invoice unpaid.
 PROFILE_DELAYS = {
@@ -126,37 +154,93 @@ class CreditDemoData(models.AbstractModel):
                     "street": "Via Roma 12",
                     "city": "Bologna",
                     "zip": "40121",
+                    "state_id": self.env.ref("base.state_it_bo").id,
                     "vat": "IT01234567890",
                     "email": "amministrazione@rossiforniture.example.com",
                 }
             )
         )
         self.env["ir.model.data"]._update_xmlids(
-            [{"xml_id": "credit_control.demo_company_it", "record": company, "noupdate": True}]
+            [
+                {"xml_id": "credit_control.demo_company_it", "record": company, "noupdate": True},
+                {
+                    "xml_id": "credit_control.demo_company_it_partner",
+                    "record": company.partner_id,
+                    "noupdate": True,
+                },
+            ]
         )
-        self.env.ref("base.user_admin").company_ids += company
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids += company
         # _load, not try_loading: the registry is still loading while demo data installs
         self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
+        self._demo_make_italian(company)
+        # the Italian example is the one the product is about: the administrator opens it
+        admin.company_id = company
         return company
 
-    def _demo_customer(self, env, key, name, company, options):
-        country = self.env.ref("base.it") if company.country_id.code == "IT" else company.country_id
-        slug = key.replace("_", "-")
-        partner = env["res.partner"].create(
+    def _demo_make_italian(self, company):
+        """The generic chart is American (US fiscal country, so USD): make the company
+        Italian again, in euros, without installing the Italian localisation (the demo
+        must not add modules). Its taxes follow the fiscal country, or invoices could not
+        use them; a rate for the US dollar lets it invoice the demo's American customer."""
+        italy = self.env.ref("base.it")
+        taxes = self.env["account.tax"].with_context(active_test=False)
+        taxes = taxes.search([("company_id", "=", company.id)])
+        taxes.tax_group_id.country_id = italy
+        taxes.country_id = italy
+        company.write(
+            {"currency_id": self.env.ref("base.EUR").id, "account_fiscal_country_id": italy.id}
+        )
+        self.env["res.currency.rate"].create(
             {
-                "name": name,
-                "is_company": True,
+                "currency_id": self.env.ref("base.USD").id,
                 "company_id": company.id,
-                "country_id": country.id,
-                "customer_rank": 1,
-                "lang": "it_IT" if company.country_id.code == "IT" and self._it_lang() else "en_US",
-                "email": f"accounts@{slug}.example.com" if options.get("email", True) else False,
+                "name": add_months(fields.Date.context_today(self), -HISTORY_MONTHS - 2),
+                "company_rate": 1.08,
             }
         )
+
+    def _demo_customer(self, env, key, name, company, options):
+        italian = company.country_id.code == "IT"
+        slug = key.replace("_", "-")
+        values = {
+            "name": name,
+            "is_company": True,
+            "company_id": company.id,
+            "country_id": company.country_id.id,
+            "customer_rank": 1,
+            "lang": "it_IT" if italian and self._it_lang() else "en_US",
+            "email": f"accounts@{slug}.example.com" if options.get("email", True) else False,
+        }
+        if italian:
+            values.update(self._demo_italian_details(name, email=options.get("email", True)))
+        partner = env["res.partner"].create(values)
         self.env["ir.model.data"]._update_xmlids(
             [{"xml_id": f"credit_control.demo_customer_{key}", "record": partner, "noupdate": True}]
         )
         return partner
+
+    @api.model
+    def _demo_italian_details(self, name, email=True):
+        """Address, VAT number, e-mail and PEC of an Italian demo customer."""
+        street, postcode, city, province, vat = ITALIAN_DETAILS[name]
+        slug = "-".join(
+            word.lower()
+            for word in name.replace(".", "").replace("'", " ").split()
+            if word.lower() not in ("srl", "spa", "snc", "s", "r", "l", "p", "a", "n", "c")
+        )
+        return {
+            "street": street,
+            "zip": postcode,
+            "city": city,
+            "state_id": self.env.ref(f"base.state_it_{province}").id,
+            "country_id": self.env.ref("base.it").id,
+            "vat": f"IT{vat}",
+            "lang": "it_IT" if self._it_lang() else "en_US",
+            "email": f"amministrazione@{slug}.example" if email else False,
+            "credit_pec_email": f"{slug}@pec.example",
+        }
 
     def _it_lang(self):
         return bool(self.env["res.lang"].search([("code", "=", "it_IT"), ("active", "=", True)]))
@@ -293,3 +377,132 @@ class CreditDemoData(models.AbstractModel):
         )
         if invoice.payment_state not in ("paid", "in_payment"):
             receivables.reconcile()
+
+    # ------------------------------------------------------------------
+    # E-invoices and dunning, in the Italian company
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _demo_company(self):
+        """The Italian demo company; the main one when it is missing (a partial demo)."""
+        return self.env.ref("credit_control.demo_company_it", raise_if_not_found=False) or (
+            self.env.ref("base.main_company")
+        )
+
+    @api.model
+    def _demo_sdi(self, partner_ids):
+        """E-invoices and SdI notifications belong to the Italian company (the seller whose
+        VAT number names the files)."""
+        Notification = self.env["credit.sdi.notification"].with_company(self._demo_company())
+        return Notification._credit_demo_load(partner_ids)
+
+    @api.model
+    def _demo_dunning(self):
+        """Customers with overdue invoices (one without e-mail, one paused, one disputed
+        invoice) and today's run of each company with its letters: the Italian ones in
+        the Italian company, in euros; an English one in the main company."""
+        self.env["res.lang"]._activate_lang("it_IT")
+        today = fields.Date.context_today(self)
+        Rate = self.env["credit.interest.rate"]
+        current = dates.half_year_start(today)
+        if not Rate.search_count([("period_start", "=", current)]):
+            # the shipped table ends with the last published half-year
+            Rate.create(
+                {
+                    "period_start": current,
+                    "ecb_rate": 2.15,
+                    "rate": 10.15,
+                    "source": "Demo value: replace it with the Ministry's notice",
+                }
+            )
+        italian = [
+            # name, e-mail, [(amount, days late)], extra values
+            ("Rossetti Forniture Srl", True, [(2440.0, 52), (610.0, 14), (1220.0, -3)], {}),
+            ("Bianchi Impianti Snc", False, [(732.0, 12)], {}),
+            (
+                "Verdi Logistica SpA",
+                True,
+                [(3050.0, 27)],
+                {"credit_dunning_pause_until": today + timedelta(days=10)},
+            ),
+            ("Neri Costruzioni Srl", True, [(4880.0, 40)], {}),
+        ]
+        runs = self.env["credit.dunning.run"]
+        company = self._demo_company()
+        partners = self.env["res.partner"]
+        for name, email, invoices, extra in italian:
+            values = {
+                "name": name,
+                "is_company": True,
+                "customer_rank": 1,
+                "company_id": company.id,
+                **extra,
+            }
+            values.update(self._demo_italian_details(name, email=email))
+            partner = self.env["res.partner"].create(values)
+            self._demo_overdue_invoices(company, partner, invoices, today)
+            partners |= partner
+        # a disputed invoice: excluded from dunning with its reason
+        disputed = self.env["account.move"].search([("partner_id", "=", partners[3].id)], limit=1)
+        disputed.write(
+            {
+                "credit_dunning_excluded": True,
+                "credit_dunning_exclusion_reason": "Contestata: merce consegnata danneggiata",
+            }
+        )
+        runs |= self._demo_dunning_run(company, today)
+
+        main = self.env.ref("base.main_company")
+        english = self.env["res.partner"].create(
+            {
+                "name": "Brown & Sons Ltd",
+                "lang": "en_US",
+                "email": "accounts@brownsons.example",
+                "is_company": True,
+                "customer_rank": 1,
+                "street": "12 Harbour Road",
+                "city": "Bristol",
+                "zip": "BS1 5TR",
+                "country_id": self.env.ref("base.uk").id,
+            }
+        )
+        self._demo_overdue_invoices(main, english, [(1830.0, 80), (915.0, 30)], today)
+        return runs | self._demo_dunning_run(main, today)
+
+    def _demo_overdue_invoices(self, company, partner, invoices, today):
+        Move = self.env["account.move"].with_company(company)
+        journal = Move.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": today - timedelta(days=days_late + 30),
+                    "invoice_date_due": today - timedelta(days=days_late),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Forniture / Supplies",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+                for amount, days_late in invoices
+            ]
+        )
+        moves.with_context(credit_hold_checked=True).action_post()
+        return moves
+
+    def _demo_dunning_run(self, company, today):
+        # letters are proposed, not sent: sending renders PDFs, which needs a running
+        # server for the styles (and the user's eye first)
+        run = self.env["credit.dunning.run"].with_company(company)
+        run = run.create({"company_id": company.id, "date": today})
+        run.action_compute()
+        return run

@@ -14,6 +14,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools import format_date
 
 from ..core import interest as interest_core
 from ..core import money
@@ -55,7 +56,12 @@ class CreditDunningLetter(models.Model):
     level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True, index=True)
     stage = fields.Selection(related="level_id.stage", store=True)
     state = fields.Selection(
-        LETTER_STATES, default="draft", required=True, tracking=True, index=True
+        LETTER_STATES,
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
     )
     line_ids = fields.One2many(
         comodel_name="credit.dunning.letter.line", inverse_name="letter_id", string="Items"
@@ -109,6 +115,24 @@ class CreditDunningLetter(models.Model):
         sanitize=False,
         help="The level's wording for this letter, in the customer's language.",
     )
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        """Kanban columns in the order of the work: to review, to send, sent, error
+        (cancelled letters only when there are some)."""
+        return [state for state, _label in LETTER_STATES if state != "cancelled"]
+
+    @api.depends_context("lang")
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        """The name in the reader's language (the stored ``name`` keeps the creator's)."""
+        for letter in self:
+            letter.display_name = self.env._(
+                "%(level)s - %(customer)s - %(date)s",
+                level=letter.level_id.name,
+                customer=letter.partner_id.name,
+                date=format_date(self.env, letter.date),
+            )
 
     @api.depends("partner_id", "level_id", "date")
     def _compute_name(self):
@@ -458,8 +482,8 @@ class CreditDunningLetter(models.Model):
                 return UserError(
                     self.env._(
                         "No exchange rate for %(currency)s on or before %(date)s: add one "
-                        "under Accounting > Configuration > Currencies, then put the "
-                        "letter back to review.",
+                        "under Invoicing > Configuration > Accounting > Currencies, then "
+                        "put the letter back to review.",
                         currency=currency.name,
                         date=letter["date"],
                     )

@@ -25,7 +25,9 @@ class CreditDunningLetterLine(models.Model):
     level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True)
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(required=True)
-    days_late = fields.Integer(help="Days from the due date to the letter's date.")
+    days_late = fields.Integer(
+        aggregator="avg", help="Days from the due date to the letter's date."
+    )
     # Floats shown as money in the views: the amounts arrive rounded to the currency by
     # the core, and a Monetary field costs a record lookup per value in a bulk create
     amount = fields.Float(string="Original Amount", digits=0)

@@ -13,9 +13,10 @@ class CreditDunningPolicy(models.Model):
 
     _name = "credit.dunning.policy"
     _description = "Dunning Policy"
+    _inherit = ["mail.thread"]
     _order = "company_id, sequence, id"
 
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -32,11 +33,13 @@ class CreditDunningPolicy(models.Model):
         ],
         default="statutory",
         required=True,
+        tracking=True,
         help="Statutory: the half-year's rate of the late interest rate table (ECB + 8 points). "
         "Contractual: a fixed yearly rate agreed with the customers of this policy.",
     )
-    contractual_rate = fields.Float(string="Yearly Rate (%)", digits=(5, 2))
+    contractual_rate = fields.Float(string="Yearly Rate (%)", digits=(5, 2), tracking=True)
     credit_bands = fields.Char(
+        tracking=True,
         help="Customers of these credit bands (e.g. 'DE') follow this policy unless they "
         "have one of their own. Used when customer scoring is installed.",
     )

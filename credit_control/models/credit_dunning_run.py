@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import Command
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -13,9 +12,9 @@ from odoo import tools
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools import format_date
 from odoo.tools import split_every
 
-from ..core import dates
 from ..core import dunning_levels
 from ..core import money
 
@@ -67,6 +66,17 @@ class CreditDunningRun(models.Model):
         for run in self:
             run.name = self.env._(
                 "Dunning %(date)s (%(company)s)", date=run.date, company=run.company_id.name
+            )
+
+    @api.depends_context("lang")
+    @api.depends("date", "company_id")
+    def _compute_display_name(self):
+        """The name in the reader's language (the stored ``name`` keeps the creator's)."""
+        for run in self:
+            run.display_name = self.env._(
+                "Dunning %(date)s (%(company)s)",
+                date=format_date(self.env, run.date),
+                company=run.company_id.name,
             )
 
     @api.depends("letter_ids.state", "letter_ids.print_letter")
@@ -139,6 +149,23 @@ class CreditDunningRun(models.Model):
             self.date
         ):
             company.credit_dunning_last_run_date = self.date
+
+    def _credit_discard_empty(self):
+        """Delete this run when it proposed no letter; return what it found, in words."""
+        self.ensure_one()
+        if self.letter_ids:
+            return ""
+        message = self.env._(
+            "No customer of %(company)s has items to chase on %(date)s.",
+            company=self.company_id.name,
+            date=format_date(self.env, self.date),
+        )
+        if self.note:
+            message = f"{message}\n{self.note}"
+        # runs are never deleted by users (an auditor wants them back); an empty one
+        # holds nothing to want back
+        self.sudo().unlink()
+        return message
 
     def _check_can_compute(self):
         today = fields.Date.context_today(self)
@@ -505,6 +532,10 @@ class CreditDunningRun(models.Model):
                     # e.g. a manual run of the company is computing: the next call resumes
                     _logger.info("Dunning run %s not computed: %s", run.id, error)
                     continue
+                if not run.letter_ids:
+                    _logger.info("%s", run._credit_discard_empty())
+                    self._credit_commit()
+                    continue
                 self._credit_commit()
         letters = self.env["credit.dunning.letter"].search(
             [("run_id.origin", "=", "cron"), ("state", "=", "to_send")], order="id"
@@ -527,109 +558,3 @@ class CreditDunningRun(models.Model):
         """Commit between batches, except under tests (they run in one transaction)."""
         if not (tools.config["test_enable"] or getattr(threading.current_thread(), "testing", 0)):
             self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _credit_dunning_demo(self):
-        """Demo customers with overdue invoices, and today's run with their letters.
-
-        Called by ``demo/credit_dunning_demo.xml``; skipped when the company has no
-        sales journal (no chart of accounts).
-        """
-        company = self.env.ref("base.main_company")
-        journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-        )
-        if not journal:
-            return self.browse()
-        self.env["res.lang"]._activate_lang("it_IT")
-        today = fields.Date.context_today(self)
-        Rate = self.env["credit.interest.rate"]
-        current = dates.half_year_start(today)
-        if not Rate.search_count([("period_start", "=", current)]):
-            Rate.create(
-                {
-                    "period_start": current,
-                    "rate": 10.15,
-                    "source": "DEMO VALUE, not official: replace it with the Ministry's rate",
-                }
-            )
-        customers = [
-            # name, lang, e-mail, [(amount, days late)], extra values
-            (
-                "Rossetti Forniture Srl",
-                "it_IT",
-                "amministrazione@rossetti-forniture.example",
-                [(2440.0, 52), (610.0, 14), (1220.0, -3)],
-                {},
-            ),
-            (
-                "Brown & Sons Ltd",
-                "en_US",
-                "accounts@brownsons.example",
-                [(1830.0, 80), (915.0, 30)],
-                {},
-            ),
-            ("Bianchi Impianti Snc", "it_IT", False, [(732.0, 12)], {}),
-            (
-                "Verdi Logistica SpA",
-                "it_IT",
-                "pagamenti@verdi-logistica.example",
-                [(3050.0, 27)],
-                {"credit_dunning_pause_until": today + timedelta(days=10)},
-            ),
-            ("Neri Costruzioni Srl", "it_IT", "contabilita@neri.example", [(4880.0, 40)], {}),
-        ]
-        Move = self.env["account.move"].with_company(company)
-        partners = self.env["res.partner"]
-        for name, lang, email, invoices, extra in customers:
-            partner = self.env["res.partner"].create(
-                {
-                    "name": name,
-                    "lang": lang,
-                    "email": email,
-                    "is_company": True,
-                    "customer_rank": 1,
-                    "country_id": self.env.ref("base.it").id,
-                    **extra,
-                }
-            )
-            partners |= partner
-            for amount, days_late in invoices:
-                due = today - timedelta(days=days_late)
-                move = Move.create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "journal_id": journal.id,
-                        "invoice_date": due - timedelta(days=30),
-                        "invoice_date_due": due,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "name": "Forniture / Supplies",
-                                    "quantity": 1,
-                                    "price_unit": amount,
-                                    "tax_ids": [],
-                                }
-                            )
-                        ],
-                    }
-                )
-                move.action_post()
-        # a disputed invoice: excluded from dunning with its reason
-        disputed = Move.search([("partner_id", "=", partners[4].id)], limit=1)
-        disputed.write(
-            {
-                "credit_dunning_excluded": True,
-                "credit_dunning_exclusion_reason": "Disputed: goods delivered damaged",
-            }
-        )
-        run = self.create({"company_id": company.id, "date": today})
-        # letters are proposed, not sent: sending renders PDFs, which needs a running
-        # server for the styles (and the user's eye first)
-        run.with_company(company).action_compute()
-        return run

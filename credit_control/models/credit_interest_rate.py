@@ -30,15 +30,21 @@ class CreditInterestRate(models.Model):
     ecb_rate = fields.Float(
         string="ECB Rate (%)",
         digits=(5, 2),
+        aggregator="avg",
         help="ECB main refinancing rate in force on the first day of the half-year.",
     )
     rate = fields.Float(
         string="Late Interest Rate (%)",
         digits=(5, 2),
+        aggregator="avg",
         required=True,
         help="Yearly rate of statutory late interest: the ECB rate plus 8 points.",
     )
-    source = fields.Char(help="Where the rate comes from (Gazzetta Ufficiale notice, etc.).")
+    source = fields.Char(
+        string="Notice",
+        help="Where the rate comes from: the Ministry of Economy's notice in the Gazzetta "
+        "Ufficiale.",
+    )
 
     _sql_constraints = [
         ("period_start_unique", "unique(period_start)", "Each half-year has one rate."),
@@ -90,21 +96,28 @@ class CreditInterestRate(models.Model):
         """Create the half-years of ``data/late_interest_rates_it.csv`` that are missing.
 
         Called at install and at every upgrade; rates a manager already has (or edited)
-        are never overwritten, rows without a rate are skipped.
+        are never overwritten, rows without a rate are skipped. The file's ``notice``
+        column (the Ministry's notice) is what users read; its ``source`` column is the
+        research trail, which earlier versions showed: such untouched sources are
+        replaced by the notice.
         """
-        known = set(self._credit_rate_table())
+        known = {record.period_start: record for record in self.sudo().search([])}
         values = []
         with file_open("credit_control/data/late_interest_rates_it.csv") as handle:
             for row in csv.DictReader(handle):
                 start = fields.Date.to_date(row["period_start"])
-                if start in known or not row["legal_rate"]:
+                if not row["legal_rate"]:
+                    continue
+                if start in known:
+                    if known[start].source == row["source"]:
+                        known[start].source = row["notice"]
                     continue
                 values.append(
                     {
                         "period_start": start,
                         "ecb_rate": float(row["ecb_rate"] or 0),
                         "rate": float(row["legal_rate"]),
-                        "source": row["source"],
+                        "source": row["notice"],
                     }
                 )
         return self.create(values)

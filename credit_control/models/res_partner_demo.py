@@ -15,7 +15,12 @@ class ResPartner(models.Model):
     def _credit_demo_histories(self, histories):
         """Demo data: for each ``(partner xml id, [(amount, days ago due, days late or
         None, returned)])`` post invoices due that many days ago and pay them that late
-        (None: unpaid; returned: the payment comes back), then score everyone."""
+        (None: unpaid; returned: the payment comes back), then score everyone.
+
+        These customers are Italian: their invoices belong to the Italian demo company
+        (the main company when it is missing)."""
+        company = self.env.ref("credit_control.demo_company_it", raise_if_not_found=False)
+        self = self.with_company(company or self.env.company)
         today = fields.Date.context_today(self)
         partners = self.browse()
         for xml_id, items in histories:

@@ -11,12 +11,14 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 from odoo.tools import format_amount
+from odoo.tools import formatLang
 
 from ..core import behaviour
 from ..core import dates
 from ..core import scoring
 from .credit_score_history import BAND_SELECTION
 from .credit_score_history import PROFILE_SELECTION
+from .credit_score_history import natural_orderby
 
 TREND_SELECTION = [
     ("improving", "Improving"),
@@ -48,6 +50,26 @@ SCORE_COLUMNS = (
 )
 
 
+class _LocalNumber(float):
+    """A number that prints with one decimal in the reader's language ("53,8" in Italian,
+    "53.8" in English) and stays a number for the comparisons and signs of the
+    explanation sentences."""
+
+    def __new__(cls, value, env):
+        number = super().__new__(cls, value)
+        number.env = env
+        return number
+
+    def __str__(self):
+        return formatLang(self.env, float(self), digits=1)
+
+    def __neg__(self):
+        return _LocalNumber(-float(self), self.env)
+
+    def __abs__(self):
+        return _LocalNumber(abs(float(self)), self.env)
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -73,15 +95,21 @@ class ResPartner(models.Model):
         index=True,
     )
     credit_avg_days_late = fields.Float(
-        string="Average Days Late", digits=(16, 1), readonly=True, copy=False
+        string="Average Days Late", digits=(16, 1), readonly=True, copy=False, aggregator="avg"
     )
     credit_share_late = fields.Float(
-        string="Paid Late (%)", digits=(16, 1), readonly=True, copy=False
+        string="Paid Late (%)", digits=(16, 1), readonly=True, copy=False, aggregator="avg"
     )
     credit_share_late_30 = fields.Float(
-        string="Paid > 30 Days Late (%)", digits=(16, 1), readonly=True, copy=False
+        string="Paid > 30 Days Late (%)",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        aggregator="avg",
     )
-    credit_worst_delay = fields.Integer(string="Worst Delay (Days)", readonly=True, copy=False)
+    credit_worst_delay = fields.Integer(
+        string="Worst Delay (Days)", readonly=True, copy=False, aggregator="max"
+    )
     credit_settled_count = fields.Integer(string="Invoices Settled", readonly=True, copy=False)
     credit_returned_count = fields.Integer(string="Returned Payments", readonly=True, copy=False)
     credit_score_currency_id = fields.Many2one(
@@ -94,13 +122,14 @@ class ResPartner(models.Model):
         string="Overdue", currency_field="credit_score_currency_id", readonly=True, copy=False
     )
     credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (Days)", readonly=True, copy=False
+        string="Oldest Overdue (Days)", readonly=True, copy=False, aggregator="max"
     )
     credit_trend = fields.Float(
         string="Trend (Days)",
         digits=(16, 1),
         readonly=True,
         copy=False,
+        aggregator="avg",
         help="Average days late of the last 3 months minus the 12 months before.",
     )
     credit_trend_label = fields.Selection(
@@ -156,6 +185,12 @@ class ResPartner(models.Model):
         """Sentences, in the reader's language, of the stored explanation."""
         lines = []
         for code, values, points in data:
+            values = {
+                key: _LocalNumber(value, self.env) if isinstance(value, float) else value
+                for key, value in values.items()
+            }
+            if isinstance(points, float):
+                points = _LocalNumber(points, self.env)
             sentence = self._credit_factor_sentence(code, values)
             if points < 0:
                 effect = self.env._("took away %(points)s points", points=abs(points))
@@ -597,8 +632,35 @@ class ResPartner(models.Model):
     def _cron_credit_update_scores(self):
         """Rescore every customer on the ledger of all companies at once: the partner's
         score is one figure (partners are shared between companies), computed with the
-        settings of the cron user's main company."""
+        settings of the cron user's main company.
+
+        Amounts are summed in one currency: companies of another currency than the main
+        one (an Italian company in euros beside an American one in dollars) then score
+        their own customers, with their own settings."""
         partners = self.sudo()
         companies = partners.env["res.company"].search([("active", "=", True)])
         main = partners.env.company if partners.env.company in companies else companies[:1]
         partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
+        for currency in companies.currency_id - main.currency_id:
+            group = companies.filtered(lambda c, cur=currency: c.currency_id == cur)
+            own = partners.search(
+                [
+                    ("company_id", "in", group.ids),
+                    ("customer_rank", ">", 0),
+                    ("parent_id", "=", False),
+                ]
+            )
+            if own:
+                own.with_context(allowed_company_ids=group.ids).credit_update_scores()
+
+    @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # payment profiles read from reliable to defaulting in pivots and grouped lists
+        return natural_orderby(
+            super()._read_group_orderby,
+            order,
+            groupby_terms,
+            query,
+            "credit_profile",
+            PROFILE_SELECTION,
+        )

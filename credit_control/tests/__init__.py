@@ -3,8 +3,11 @@ from . import test_credit_figures
 from . import test_credit_hold
 from . import test_credit_reports
 from . import test_credit_score
+from . import test_credit_screens
+from . import test_credit_tour
 from . import test_credit_views
 from . import test_demo_data
+from . import test_demo_italian
 from . import test_dunning
 from . import test_dunning_scoring
 from . import test_dunning_screens

@@ -271,6 +271,8 @@ class TestDunning(TestDunningCommon):
         self.assertEqual(letter.currency_id, gbp)
         self.assertEqual(letter.state, "error")
         self.assertIn("No exchange rate for GBP", letter.error_message)
+        # a menu that exists in Community (the app is "Invoicing" there)
+        self.assertIn("Invoicing > Configuration > Accounting > Currencies", letter.error_message)
 
     def test_exclusions(self):
         disputed_customer = self._customer("Disputing Srl")

@@ -25,6 +25,20 @@ class CreditDunningRunWizard(models.TransientModel):
             {"date": self.date, "company_id": self.company_id.id}
         )
         run.with_company(self.company_id).action_compute()
+        if not run.letter_ids:
+            # nothing to chase: say so, and leave no empty run in the list
+            message = run._credit_discard_empty()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("No letter to propose"),
+                    "message": message,
+                    "type": "info",
+                    "sticky": True,
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.dunning.run",
