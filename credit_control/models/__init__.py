@@ -8,9 +8,11 @@ from . import credit_business_report
 from . import credit_demo_data
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
+from . import credit_dunning_letter_security
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
+from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_report_provider
 from . import credit_score_history

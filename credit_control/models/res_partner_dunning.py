@@ -16,27 +16,34 @@ class ResPartner(models.Model):
         string="Dunning Policy",
         company_dependent=True,
         domain="[('company_id', '=', current_company_id)]",
+        groups="credit_control.group_credit_user",
         help="Overrides the company's default dunning policy for this customer.",
     )
     credit_dunning_pause_until = fields.Date(
         string="Dunning Paused Until",
+        groups="credit_control.group_credit_user",
         help="No dunning letter is proposed to this customer before this date.",
     )
     credit_dunning_letter_ids = fields.One2many(
         comodel_name="credit.dunning.letter",
         inverse_name="partner_id",
         string="Dunning Letters",
+        groups="credit_control.group_credit_user",
     )
     credit_dunning_stage_reached = fields.Selection(
         selection=DUNNING_STAGES,
         string="Highest Dunning Stage",
         readonly=True,
-        copy=False,
+        company_dependent=True,
+        index=False,
+        groups="credit_control.group_credit_user",
         help="The highest dunning stage of the letters sent in the scoring window "
         "(by the level's days after the due date); updated with the score.",
     )
     credit_dunning_letter_count = fields.Integer(
-        string="Dunning Letter Count", compute="_compute_credit_dunning_letter_count"
+        string="Dunning Letter Count",
+        compute="_compute_credit_dunning_letter_count",
+        groups="credit_control.group_credit_user",
     )
 
     def _compute_credit_dunning_letter_count(self):

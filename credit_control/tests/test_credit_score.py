@@ -139,7 +139,7 @@ class TestCreditScore(CreditControlCommon):
     def test_empty_recordset_scores_every_customer_and_keeps_history(self):
         customer = self._credit_customer("Everyone")
         self._credit_history(customer, [(1000.0, self.due, 0)])
-        updated = self.env["res.partner"].credit_update_scores()
+        updated = self.env["res.partner"]._credit_update_scores()
         self.assertIn(customer, updated)
         self.assertEqual(customer.credit_band, "A")
         self.assertIn("no business report", customer.credit_explanation)
