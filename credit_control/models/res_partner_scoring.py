@@ -104,7 +104,9 @@ class ResPartner(models.Model):
     credit_settled_count = fields.Integer(string="Invoices Settled", **ASSESSMENT)
     credit_returned_count = fields.Integer(string="Returned Payments", **ASSESSMENT)
     credit_score_currency_id = fields.Many2one(
-        comodel_name="res.currency", compute="_compute_credit_score_currency_id"
+        comodel_name="res.currency",
+        compute="_compute_credit_score_currency_id",
+        groups=CREDIT_USER,
     )
     # amounts in the company's currency (a company-dependent field can't be Monetary:
     # the views show them with the monetary widget and credit_score_currency_id)
