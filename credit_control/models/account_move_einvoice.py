@@ -267,10 +267,8 @@ class AccountMove(models.Model):
         groups = defaultdict(list)
         for move, vals in values.items():
             groups[tuple(sorted(vals.items()))].append(move.id)
-        # as superuser: a Credit user without an accounting group records what the SdI
-        # said (these e-invoice fields only) but gets no right to edit invoices
         for items, move_ids in groups.items():
-            models.Model.write(self.sudo().browse(move_ids), dict(items))
+            models.Model.write(self.browse(move_ids), dict(items))
 
     def _credit_einvoice_schedule(self, kind):
         """One activity per invoice (fix or notice), created in one batch."""

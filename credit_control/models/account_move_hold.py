@@ -124,13 +124,16 @@ class AccountMove(models.Model):
             .search([("auto_refresh", "=", True), ("company_id", "in", invoices.company_id.ids)])
             .company_id
         )
-        partners = invoices.filtered(
-            lambda m: m.company_id in auto_companies
-        ).partner_id.commercial_partner_id.filtered(
-            lambda p: not p.credit_latest_report_id and not p.credit_report_requested
-        )
-        if partners:
-            partners.sudo().credit_report_requested = True
+        # the latest report of the invoice's company, read for whoever posts
+        for company in auto_companies:
+            partners = (
+                invoices.filtered(lambda m, c=company: m.company_id == c)
+                .partner_id.commercial_partner_id.sudo()
+                .with_company(company)
+                .filtered(lambda p: not p.credit_latest_report_id and not p.credit_report_requested)
+            )
+            if partners:
+                partners.credit_report_requested = True
 
     def button_draft(self):
         # unmatching payments because an invoice goes back to draft is no returned payment

@@ -23,7 +23,10 @@ class CreditDunningRun(models.Model):
             names = {name for name in vals if not is_mail_field(name)}
             if names - RUN_USER_FIELDS or (names and any(r.state != "draft" for r in self)):
                 raise AccessError(
-                    self.env._("A dunning run changes only through its buttons (Compute, Send).")
+                    self.env._(
+                        "A dunning run changes only through its buttons "
+                        "(Propose Letters, Send Approved Letters)."
+                    )
                 )
         return super().write(vals)
 

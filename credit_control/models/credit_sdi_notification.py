@@ -496,7 +496,15 @@ class CreditSdiNotification(models.Model):
                 transitions.append((move, new_state, notification))
                 applied |= notification
         applied.write({"applied": True})
-        self.env["account.move"]._credit_einvoice_apply(transitions)
+        # the invoice side (e-invoice fields, tasks) is written by this code as superuser:
+        # a Credit user without an accounting group records what the SdI said, and gets
+        # no right to edit invoices
+        self.env["account.move"].sudo()._credit_einvoice_apply(
+            [
+                (move.sudo(), new_state, notification)
+                for move, new_state, notification in transitions
+            ]
+        )
 
     def _credit_transitions(self, move, notifications):
         """The (notification, new state) pairs that change ``move``, in order."""
