@@ -3,6 +3,7 @@ from . import account_move_dunning
 from . import account_move_einvoice
 from . import account_move_hold
 from . import account_move_line
+from . import account_move_live_figures
 from . import account_partial_reconcile
 from . import credit_business_report
 from . import credit_demo_data

@@ -108,6 +108,11 @@ class CreditDunningLetter(models.Model):
         with dunning_action(self.env):
             return super().action_send()
 
+    @api.model
+    def _cron_retry_failed_mail(self):
+        with dunning_action(self.env):
+            return super()._cron_retry_failed_mail()
+
     def action_print(self):
         check_credit_user(self.env)
         return super().action_print()

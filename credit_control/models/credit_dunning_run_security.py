@@ -1,5 +1,6 @@
 """A dunning run changes only through its buttons (see credit_dunning_letter_security)."""
 
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
@@ -41,3 +42,8 @@ class CreditDunningRun(models.Model):
         self.check_access("write")
         with dunning_action(self.env):
             return super().action_send()
+
+    @api.model
+    def _cron_daily(self, *args, **kwargs):
+        with dunning_action(self.env):
+            return super()._cron_daily(*args, **kwargs)

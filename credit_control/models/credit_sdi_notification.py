@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tools.misc import file_path
 
@@ -130,12 +131,20 @@ class CreditSdiNotification(models.Model):
 
     @api.model
     def import_files(self, files, strict=False):
-        """Import SdI notifications.
+        """Import SdI notifications (called over RPC too: Credit users only).
 
         :param files: list of ``(file_name, base64_content)``; a zip holds many files.
         :param strict: validate public-administration notifications against the schema.
-        :return: the notifications created, one per message (invalid ones included).
+        :return: the ids of the notifications created (a list XML-RPC can marshal).
         """
+        if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
+            raise AccessError(self.env._("Only credit users may import SdI notifications."))
+        return self._credit_import_files(files, strict=strict).ids
+
+    @api.model
+    def _credit_import_files(self, files, strict=False):
+        """Import SdI notifications; returns the notifications created, one per message
+        (invalid ones included)."""
         entries = []
         for file_name, data in files:
             entries.extend(self._credit_read_file(file_name, data, strict))
@@ -544,7 +553,7 @@ class CreditSdiNotification(models.Model):
                 content = content.encode(self._credit_declared_encoding(content))
             files.append((name, base64.b64encode(content)))
         if files:
-            records = self.import_files(files)
+            records = self._credit_import_files(files)
         else:
             records = self._credit_create_from_entries(
                 [
@@ -710,11 +719,11 @@ class CreditSdiNotification(models.Model):
                 ],
             ),
         ]
-        self.import_files(files)
+        self._credit_import_files(files)
         fixed = moves[3]
         fixed.credit_einvoice_file_name = "IT01234567890_DEMO5.xml"
         fixed.action_credit_einvoice_resubmitted()
-        self.import_files(
+        self._credit_import_files(
             [_demo_file("RC", "IT01234567890_DEMO5.xml", today - timedelta(days=16), "DEMO-5")]
         )
 

@@ -1,6 +1,8 @@
 """A Credit user without any accounting group does the Credit user's work (import SdI
 files, run and send dunning) without an access error, and gains nothing else."""
 
+import xmlrpc.client
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -36,10 +38,23 @@ class TestCreditUserImportsSdi(SdiCommon):
     def test_controller_without_accounting_imports_a_rejection(self):
         controller = self._credit_user("sdi_carla", "credit_control.group_credit_user")
         invoice = self._sdi_invoice("IT01234567890_11111.xml")
-        notifications = self.Notification.with_user(controller).import_files(
+        # over RPC: the ids of the notifications, which XML-RPC can marshal
+        ids = self.Notification.with_user(controller).import_files(
             [self._sample("IT01234567890_11111_NS_001.xml")]
         )
-        self.assertEqual(notifications.move_id, invoice)
+        xmlrpc.client.dumps((ids,), allow_none=True)
+        self.assertEqual(self.Notification.browse(ids).move_id, invoice)
         self.assertEqual(invoice.credit_einvoice_state, "rejected")
         with self.assertRaises(AccessError):
             invoice.with_user(controller).write({"ref": "changed"})
+
+    def test_a_viewer_or_portal_user_imports_nothing(self):
+        viewer = self._credit_user("sdi_viewer", "credit_control.group_credit_viewer")
+        portal = self._credit_user("sdi_portal", "base.group_portal")
+        before = self.Notification.search_count([])
+        for user in (viewer, portal):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.Notification.with_user(user).import_files(
+                    [self._sample("IT01234567890_11111_NS_001.xml")]
+                )
+        self.assertEqual(self.Notification.search_count([]), before)

@@ -52,7 +52,7 @@ class TestDunningScoring(TestDunningCommon):
         self.assertNotIn("dunning", twin.credit_explanation)
 
         # a letter dated before the scoring window no longer counts
-        letter.date = self.today - timedelta(days=366 * 3)
+        letter.sudo().date = self.today - timedelta(days=366 * 3)
         dunned.credit_update_scores()
         self.assertFalse(dunned.credit_dunning_stage_reached)
         self.assertEqual(dunned.credit_score, twin.credit_score)
