@@ -471,7 +471,7 @@ class TestDunning(TestDunningCommon):
         Letter = self.env["credit.dunning.letter"]
         Letter._cron_retry_failed_mail()
         self.assertEqual((letter.mail_id.state, letter.mail_retry_count), ("outgoing", 1))
-        letter.mail_retry_count = 3
+        letter.sudo().mail_retry_count = 3
         letter.mail_id.state = "exception"
         Letter._cron_retry_failed_mail()
         self.assertEqual(letter.state, "error")
