@@ -93,4 +93,8 @@ def migrate(cr, version):
             if column == "credit_hold":
                 cr.execute("UPDATE res_partner SET credit_hold = NULL WHERE NOT credit_hold")
             _to_company_json(cr, column, all_companies, f'to_jsonb("{column}")')
+    # the per-company values are read as column->'company id': a btree on the column helps
+    # nothing and costs on every scoring run
+    for column in ("credit_band", "credit_profile"):
+        cr.execute(f'DROP INDEX IF EXISTS "res_partner__{column}_index"')
     _logger.info("credit assessment moved to company %s (company-dependent)", main_company)
