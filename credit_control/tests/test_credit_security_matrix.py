@@ -38,6 +38,7 @@ class TestCreditSecurityMatrix(CreditControlCommon):
             due_date=cls.today - timedelta(days=200),
         )
         cls.customer.credit_update_scores()
+        cls.env.cr.flush()  # the live rescore of the posting, as at commit
         cls.customer.with_company(cls.company_a).sudo().write(
             {"credit_hold": True, "credit_hold_reason": "Legal dispute"}
         )
