@@ -3,6 +3,7 @@ from . import account_move_dunning
 from . import account_move_einvoice
 from . import account_move_hold
 from . import account_move_line
+from . import account_move_live_figures
 from . import account_move_scoring
 from . import account_partial_reconcile
 from . import account_payment
@@ -10,9 +11,11 @@ from . import credit_business_report
 from . import credit_demo_data
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
+from . import credit_dunning_letter_security
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
+from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_report_provider
 from . import credit_score_history

@@ -1,11 +1,33 @@
 """Credit hold on posting customer invoices, returned payments, first-invoice report request."""
 
+from contextlib import contextmanager
+
 from odoo import Command
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+
+# The invoices the hold wizard has checked again itself, kept on the cursor for the
+# time of its posting: not in the context, which any RPC client can send.
+HOLD_CHECKED_KEY = "credit_hold_checked_move_ids"
+
+
+@contextmanager
+def hold_checked(moves):
+    """Within this block, posting ``moves`` skips the hold check (already done)."""
+    checked = moves.env.cr.cache.setdefault(HOLD_CHECKED_KEY, set())
+    added = set(moves.ids) - checked
+    checked |= added
+    try:
+        yield
+    finally:
+        checked -= added
+
+
+def is_hold_checked(moves):
+    return set(moves.ids) <= moves.env.cr.cache.get(HOLD_CHECKED_KEY, set())
 
 
 class AccountMove(models.Model):
@@ -28,7 +50,7 @@ class AccountMove(models.Model):
     )
 
     def action_post(self):
-        if not self.env.context.get("credit_hold_checked"):
+        if not is_hold_checked(self):
             action = self._credit_hold_check()
             if action:
                 return action
@@ -36,9 +58,9 @@ class AccountMove(models.Model):
         self._credit_request_first_reports()
         return result
 
-    def _credit_hold_check(self):
-        """None when posting may go on, else the confirmation/override wizard's action.
-        Raises a UserError when the company blocks and the user is no credit manager."""
+    def _credit_hold_findings(self):
+        """``(reasons by move, block)`` for the draft customer invoices of ``self``
+        whose customer is held in the invoice's company (its own assessment)."""
         moves = self.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -46,8 +68,6 @@ class AccountMove(models.Model):
                 and m.company_id.credit_hold_mode != "off"
             )
         )
-        if not moves:
-            return None
         reasons_by_move = {}
         for company in moves.company_id:
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
@@ -59,15 +79,25 @@ class AccountMove(models.Model):
                 )
                 if reasons:
                     reasons_by_move[move] = reasons
-        if not reasons_by_move:
-            return None
         block = any(m.company_id.credit_hold_mode == "block" for m in reasons_by_move)
-        is_manager = self.env.user.has_group("credit_control.group_credit_manager")
-        text = "\n".join(
+        return reasons_by_move, block
+
+    @staticmethod
+    def _credit_hold_text(reasons_by_move):
+        return "\n".join(
             f"{move.partner_id.commercial_partner_id.name}: {reason}"
             for move, reasons in reasons_by_move.items()
             for reason in reasons
         )
+
+    def _credit_hold_check(self):
+        """None when posting may go on, else the confirmation/override wizard's action.
+        Raises a UserError when the company blocks and the user is no credit manager."""
+        reasons_by_move, block = self._credit_hold_findings()
+        if not reasons_by_move:
+            return None
+        is_manager = self.env.user.has_group("credit_control.group_credit_manager")
+        text = self._credit_hold_text(reasons_by_move)
         if block and not is_manager:
             raise UserError(
                 self.env._(
@@ -104,13 +134,16 @@ class AccountMove(models.Model):
             .search([("auto_refresh", "=", True), ("company_id", "in", invoices.company_id.ids)])
             .company_id
         )
-        partners = invoices.filtered(
-            lambda m: m.company_id in auto_companies
-        ).partner_id.commercial_partner_id.filtered(
-            lambda p: not p.credit_latest_report_id and not p.credit_report_requested
-        )
-        if partners:
-            partners.sudo().credit_report_requested = True
+        # the latest report of the invoice's company, read for whoever posts
+        for company in auto_companies:
+            partners = (
+                invoices.filtered(lambda m, c=company: m.company_id == c)
+                .partner_id.commercial_partner_id.sudo()
+                .with_company(company)
+                .filtered(lambda p: not p.credit_latest_report_id and not p.credit_report_requested)
+            )
+            if partners:
+                partners.credit_report_requested = True
 
     def button_draft(self):
         # unmatching payments because an invoice goes back to draft is no returned payment

@@ -130,8 +130,13 @@ class CreditBusinessReport(models.Model):
         )
         for attachment in attachments:
             reports.sudo().browse(attachment.res_id).attachment_id = attachment
-        done = reports.filtered(lambda r: r.state == "done")
-        done.partner_id._credit_set_latest_report()
-        if done:
-            done.partner_id.credit_update_scores()
+        # each company's reports drive that company's assessment alone
+        for company in reports.filtered(lambda r: r.state == "done").company_id:
+            partners = (
+                reports.filtered(lambda r, c=company: r.state == "done" and r.company_id == c)
+                .partner_id.sudo()
+                .with_company(company)
+            )
+            partners._credit_set_latest_report()
+            partners._credit_update_scores()
         return reports

@@ -344,7 +344,12 @@ class CreditReportProvider(models.Model):
             ("credit_band", "in", ["A", "B", False]),
             older_than(company.credit_refresh_days_safe),
         ]
-        partners = self.env["res.partner"].search(domain, order="credit_report_requested desc, id")
+        # the figures and the latest report of this provider's company
+        partners = (
+            self.env["res.partner"]
+            .with_company(company)
+            .search(domain, order="credit_report_requested desc, id")
+        )
         recent_errors = self.env["credit.business.report"].search(
             [
                 ("partner_id", "in", partners.ids),

@@ -146,12 +146,20 @@ class CreditSdiNotification(models.Model):
 
     @api.model
     def import_files(self, files, strict=False):
-        """Import SdI notifications.
+        """Import SdI notifications (called over RPC too: Credit users only).
 
         :param files: list of ``(file_name, base64_content)``; a zip holds many files.
         :param strict: validate public-administration notifications against the schema.
-        :return: the notifications created, one per message (invalid ones included).
+        :return: the ids of the notifications created (a list XML-RPC can marshal).
         """
+        if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
+            raise AccessError(self.env._("Only credit users may import SdI notifications."))
+        return self._credit_import_files(files, strict=strict).ids
+
+    @api.model
+    def _credit_import_files(self, files, strict=False):
+        """Import SdI notifications; returns the notifications created, one per message
+        (invalid ones included)."""
         decoded = [self._credit_decode(file_name, data) for file_name, data in files]
         self._credit_check_import_size(decoded)
         entries = []
@@ -626,7 +634,15 @@ class CreditSdiNotification(models.Model):
                 transitions.append((move, new_state, notification))
                 applied |= notification
         applied.write({"applied": True})
-        self.env["account.move"]._credit_einvoice_apply(transitions)
+        # the invoice side (e-invoice fields, tasks) is written by this code as superuser:
+        # a Credit user without an accounting group records what the SdI said, and gets
+        # no right to edit invoices
+        self.env["account.move"].sudo()._credit_einvoice_apply(
+            [
+                (move.sudo(), new_state, notification)
+                for move, new_state, notification in transitions
+            ]
+        )
 
     def _credit_transitions(self, move, notifications):
         """The (notification, new state) pairs that change ``move``, in order."""
@@ -1060,11 +1076,11 @@ class CreditSdiNotification(models.Model):
                 ],
             ),
         ]
-        self.import_files(files)
+        self._credit_import_files(files)
         fixed = moves[3]
         fixed.credit_einvoice_file_name = "IT01234567890_DEMO5.xml"
         fixed.action_credit_einvoice_resubmitted()
-        self.import_files(
+        self._credit_import_files(
             [_demo_file("RC", "IT01234567890_DEMO5.xml", today - timedelta(days=16), "DEMO-5")]
         )
 

@@ -1,7 +1,6 @@
 """Business reports on the partner: the latest good report and 'Refresh now'."""
 
 from odoo import models
-from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -10,23 +9,38 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def _credit_set_latest_report(self):
-        """Point each partner at its newest good report."""
-        reports = self.env["credit.business.report"].search(
-            [("partner_id", "in", self.ids), ("state", "=", "done")],
-            order="partner_id, report_date desc, id desc",
+        """Point each partner at its newest good report of the current company (another
+        company's reports are not this company's business)."""
+        company = self.env.company
+        reports = (
+            self.env["credit.business.report"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("state", "=", "done"),
+                    ("company_id", "=", company.id),
+                ],
+                order="partner_id, report_date desc, id desc",
+            )
         )
         latest = {}
         for report in reports:
             latest.setdefault(report.partner_id, report)
+        partners = self.sudo().with_company(company)
         for partner, report in latest.items():
+            partner = partners.browse(partner.id)
             if partner.credit_latest_report_id != report:
-                partner.sudo().credit_latest_report_id = report
-        self.filtered("credit_report_requested").sudo().credit_report_requested = False
+                partner.credit_latest_report_id = report
+        partners.filtered("credit_report_requested").credit_report_requested = False
 
     def action_credit_refresh_now(self):
         """Ask the company's HTTPS provider for a fresh report now and rescore."""
-        if not self.env.user.has_group("credit_control.group_credit_user"):
-            raise AccessError(self.env._("Only credit users may ask a bureau for a report."))
+        self._credit_check_group(
+            "credit_control.group_credit_user",
+            self.env._("Only credit users may ask a bureau for a report."),
+        )
+        self.check_access("read")
         providers = self.env["credit.report.provider"].search(
             [("kind", "=", "http"), ("company_id", "=", self.env.company.id)],
             order="auto_refresh desc, sequence, id",

@@ -7,6 +7,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from .account_move_hold import hold_checked
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -46,7 +48,8 @@ class ResPartner(models.Model):
                         ],
                     }
                 )
-                invoice.with_context(credit_hold_checked=True).action_post()
+                with hold_checked(invoice):
+                    invoice.action_post()
                 if days_late is None:
                     continue
                 payments = (

@@ -16,10 +16,12 @@ class ResPartner(models.Model):
         string="Dunning Policy",
         company_dependent=True,
         domain="[('company_id', '=', current_company_id)]",
+        groups="credit_control.group_credit_user",
         help="Overrides the company's default dunning policy for this customer.",
     )
     credit_dunning_pause_until = fields.Date(
         string="Dunning Paused Until",
+        groups="credit_control.group_credit_user",
         help="No dunning letter is proposed to this customer before this date.",
     )
     credit_pec_email = fields.Char(
@@ -32,17 +34,22 @@ class ResPartner(models.Model):
         comodel_name="credit.dunning.letter",
         inverse_name="partner_id",
         string="Dunning Letters",
+        groups="credit_control.group_credit_user",
     )
     credit_dunning_stage_reached = fields.Selection(
         selection=DUNNING_STAGES,
         string="Highest Dunning Stage",
         readonly=True,
-        copy=False,
+        company_dependent=True,
+        index=False,
+        groups="credit_control.group_credit_user",
         help="The highest dunning stage of the letters sent in the scoring window "
         "(by the level's days after the due date); updated with the score.",
     )
     credit_dunning_letter_count = fields.Integer(
-        string="Dunning Letter Count", compute="_compute_credit_dunning_letter_count"
+        string="Dunning Letter Count",
+        compute="_compute_credit_dunning_letter_count",
+        groups="credit_control.group_credit_user",
     )
 
     credit_dunning_error_count = fields.Integer(

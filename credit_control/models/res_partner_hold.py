@@ -2,45 +2,102 @@
 
 from collections import defaultdict
 
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..core import dates
+
+# fields only a Credit manager may write (res.partner.credit_limit is Odoo's own)
+MANAGER_FIELDS = frozenset(
+    {
+        "credit_limit",
+        "use_partner_credit_limit",
+        "credit_dunning_pause_until",
+        "credit_hold",
+        "credit_hold_reason",
+    }
+)
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # per company, like the assessment: company A's hold is no business of company B
     credit_hold = fields.Boolean(
-        copy=False,
+        company_dependent=True,
+        index=False,
         tracking=True,
+        groups="credit_control.group_credit_viewer",
         help="Set by a credit manager: posting an invoice for this customer warns or is "
         "blocked, as set in the settings.",
     )
-    credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True)
+    credit_hold_reason = fields.Char(
+        string="Hold Reason",
+        company_dependent=True,
+        index=False,
+        tracking=True,
+        groups="credit_control.group_credit_viewer",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if not vals.get("parent_id"):
+                    self._credit_check_manager_fields({k for k, v in vals.items() if v})
+        return super().create(vals_list)
 
     def write(self, vals):
-        hold_fields = {"credit_hold", "credit_hold_reason"}
-        if hold_fields & set(vals) and not self.env.su:
-            if not self.env.user.has_group("credit_control.group_credit_manager"):
-                raise AccessError(
-                    self.env._("Only a credit manager may put a customer on hold or release it.")
-                )
-            if set(vals) <= hold_fields:
-                # a credit manager holds customers without the right to edit contacts
+        if set(vals) & MANAGER_FIELDS and not self.env.su:
+            self._credit_check_manager_fields(set(vals), self.filtered(lambda p: not p.parent_id))
+            if set(vals) <= MANAGER_FIELDS and self._credit_is_manager():
+                # a credit manager holds customers and sets their limit without the
+                # right to edit contacts
                 self.check_access("read")
                 return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
 
+    def _credit_is_manager(self):
+        return self.env.user.has_group("credit_control.group_credit_manager")
+
+    def _credit_check_manager_fields(self, names, partners=True):
+        """Refuse a user who is no Credit manager (whatever other groups: billing,
+        contact creation) to set the credit limit, the dunning pause or the hold of a
+        customer (of its commercial entity: contacts below it only carry copies)."""
+        touched = names & MANAGER_FIELDS
+        if not touched or not partners or self.env.su or self._credit_is_manager():
+            return
+        raise AccessError(
+            self.env._(
+                "Only a credit manager may change a customer's credit limit, dunning "
+                "pause or credit hold (%(fields)s).",
+                fields=", ".join(sorted(touched)),
+            )
+        )
+
     def action_credit_approve_limit(self):
-        """A credit manager makes the recommended limit the customer's credit limit."""
+        """A credit manager makes the recommended limit the customer's credit limit
+        (of the current company). A recommended limit of 0 means no credit at all, which
+        Odoo's credit limit cannot say (0 there is 'no limit'): it is refused."""
         if not self.env.user.has_group("credit_control.group_credit_manager"):
             raise AccessError(self.env._("Only a credit manager may approve a credit limit."))
         self.check_access("read")
-        currency = self.env.company.currency_id
-        for partner in self.sudo():
+        company = self.env.company
+        currency = company.currency_id
+        for partner in self.sudo().with_company(company):
+            if currency.is_zero(partner.credit_recommended_limit):
+                raise UserError(
+                    self.env._(
+                        "%(partner)s: the recommended limit is 0, which means no credit "
+                        "at all (cash in advance). A credit limit of 0 would mean 'no "
+                        "limit': put the customer on credit hold instead.",
+                        partner=partner.display_name,
+                    )
+                )
             old = partner.credit_limit
             partner.credit_limit = partner.credit_recommended_limit
             partner.message_post(
@@ -90,7 +147,8 @@ class ResPartner(models.Model):
     def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
         """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
         self.ensure_one()
-        partner = self.commercial_partner_id
+        # the invoice company's assessment, read for any user who posts
+        partner = self.commercial_partner_id.sudo().with_company(company)
         open_amounts = open_amounts or partner._credit_open_amounts(company)
         exposure, overdue_days = open_amounts.get(partner, (0.0, 0))
         currency = company.currency_id

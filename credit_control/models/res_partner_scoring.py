@@ -9,6 +9,7 @@ from psycopg2.extras import execute_values
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools import format_amount
 from odoo.tools import formatLang
@@ -45,7 +46,7 @@ SCORE_COLUMNS = (
     ("credit_monthly_invoiced", "numeric"),
     ("credit_recommended_limit", "numeric"),
     ("credit_scored_on", "date"),
-    ("credit_explanation_data", "jsonb"),
+    ("credit_explanation_data", "text"),
     ("credit_dunning_stage_reached", "varchar"),
 )
 
@@ -70,105 +71,145 @@ class _LocalNumber(float):
         return _LocalNumber(abs(float(self)), self.env)
 
 
+CREDIT_VIEWER = "credit_control.group_credit_viewer"
+CREDIT_USER = "credit_control.group_credit_user"
+CREDIT_MANAGER = "credit_control.group_credit_manager"
+# the attributes of a figure of the per-company assessment
+ASSESSMENT = {"readonly": True, "company_dependent": True, "index": False, "groups": CREDIT_USER}
+
+
+# every field of the per-company assessment (written by the scoring alone)
+ASSESSMENT_FIELDS = frozenset(
+    [name for name, _type in SCORE_COLUMNS] + ["credit_latest_report_id", "credit_explanation"]
+)
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # The assessment is per company (partners are shared between companies): every
+    # figure is company-dependent, stored by Odoo as {company id: value} in one JSONB
+    # column, searchable and groupable for the current company. Only the credit groups
+    # read them: a Credit viewer the band (and the hold, res_partner_hold.py), a Credit
+    # user the rest. Nobody writes them but the scoring (see write() below).
     credit_score = fields.Integer(
         readonly=True,
-        copy=False,
+        company_dependent=True,
+        index=False,
         aggregator="avg",
+        groups=CREDIT_USER,
         help="0-100, 100 the safest: payment behaviour and the latest business report, "
         "weighted as set in the settings.",
     )
     credit_band = fields.Selection(
         selection=BAND_SELECTION,
         readonly=True,
-        copy=False,
-        index=True,
+        company_dependent=True,
+        index=False,
+        groups=CREDIT_VIEWER,
         help="A (80-100) to E (below 35).",
     )
     credit_profile = fields.Selection(
         selection=PROFILE_SELECTION,
         string="Payment Profile",
         readonly=True,
-        copy=False,
-        index=True,
+        company_dependent=True,
+        index=False,
+        groups=CREDIT_USER,
     )
     credit_avg_days_late = fields.Float(
-        string="Average Days Late", digits=(16, 1), readonly=True, copy=False, aggregator="avg"
+        string="Average Days Late", digits=(16, 1), aggregator="avg", **ASSESSMENT
     )
     credit_share_late = fields.Float(
-        string="Paid Late (%)", digits=(16, 1), readonly=True, copy=False, aggregator="avg"
+        string="Paid Late (%)", digits=(16, 1), aggregator="avg", **ASSESSMENT
     )
     credit_share_late_30 = fields.Float(
-        string="Paid > 30 Days Late (%)",
-        digits=(16, 1),
-        readonly=True,
-        copy=False,
-        aggregator="avg",
+        string="Paid > 30 Days Late (%)", digits=(16, 1), aggregator="avg", **ASSESSMENT
     )
-    credit_worst_delay = fields.Integer(
-        string="Worst Delay (Days)", readonly=True, copy=False, aggregator="max"
-    )
-    credit_settled_count = fields.Integer(string="Invoices Settled", readonly=True, copy=False)
-    credit_returned_count = fields.Integer(string="Returned Payments", readonly=True, copy=False)
+    credit_worst_delay = fields.Integer(string="Worst Delay (Days)", aggregator="max", **ASSESSMENT)
+    credit_settled_count = fields.Integer(string="Invoices Settled", **ASSESSMENT)
+    credit_returned_count = fields.Integer(string="Returned Payments", **ASSESSMENT)
     credit_score_currency_id = fields.Many2one(
-        comodel_name="res.currency", compute="_compute_credit_score_currency_id"
+        comodel_name="res.currency",
+        compute="_compute_credit_score_currency_id",
+        groups=CREDIT_USER,
     )
-    credit_exposure = fields.Monetary(
-        string="Exposure", currency_field="credit_score_currency_id", readonly=True, copy=False
-    )
-    credit_overdue = fields.Monetary(
-        string="Overdue", currency_field="credit_score_currency_id", readonly=True, copy=False
-    )
+    # amounts in the company's currency (a company-dependent field can't be Monetary:
+    # the views show them with the monetary widget and credit_score_currency_id)
+    credit_exposure = fields.Float(string="Exposure", digits="Account", **ASSESSMENT)
+    credit_overdue = fields.Float(string="Overdue", digits="Account", **ASSESSMENT)
     credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (Days)", readonly=True, copy=False, aggregator="max"
+        string="Oldest Overdue (Days)", aggregator="max", **ASSESSMENT
     )
     credit_trend = fields.Float(
         string="Trend (Days)",
         digits=(16, 1),
-        readonly=True,
-        copy=False,
-        aggregator="avg",
         help="Average days late of the last 3 months minus the 12 months before.",
+        aggregator="avg",
+        **ASSESSMENT,
     )
-    credit_trend_label = fields.Selection(
-        selection=TREND_SELECTION, string="Trend", readonly=True, copy=False
+    credit_trend_label = fields.Selection(selection=TREND_SELECTION, string="Trend", **ASSESSMENT)
+    credit_monthly_invoiced = fields.Float(
+        string="Monthly Invoicing", digits="Account", **ASSESSMENT
     )
-    credit_monthly_invoiced = fields.Monetary(
-        string="Monthly Invoicing",
-        currency_field="credit_score_currency_id",
-        readonly=True,
-        copy=False,
-    )
-    credit_recommended_limit = fields.Monetary(
+    credit_recommended_limit = fields.Float(
         string="Recommended Limit",
-        currency_field="credit_score_currency_id",
-        readonly=True,
-        copy=False,
+        digits="Account",
+        help="What the score suggests as credit limit. 0 means no credit at all (band E: "
+        "cash in advance only), not 'no limit'.",
+        **ASSESSMENT,
     )
-    credit_scored_on = fields.Date(string="Scored On", readonly=True, copy=False)
-    credit_explanation_data = fields.Json(readonly=True, copy=False)
+    credit_scored_on = fields.Date(string="Scored On", **ASSESSMENT)
+    # the explanation's factors as JSON text: [[code, values, points], ...]
+    credit_explanation_data = fields.Text(**ASSESSMENT)
     credit_explanation = fields.Text(
-        string="Score Explanation", compute="_compute_credit_explanation"
+        string="Score Explanation", compute="_compute_credit_explanation", groups=CREDIT_USER
     )
     credit_latest_report_id = fields.Many2one(
-        comodel_name="credit.business.report",
-        string="Latest Report",
-        readonly=True,
-        copy=False,
+        comodel_name="credit.business.report", string="Latest Report", **ASSESSMENT
     )
     credit_report_ids = fields.One2many(
-        comodel_name="credit.business.report", inverse_name="partner_id", string="Reports"
+        comodel_name="credit.business.report",
+        inverse_name="partner_id",
+        string="Reports",
+        groups=CREDIT_USER,
     )
     credit_score_history_ids = fields.One2many(
-        comodel_name="credit.score.history", inverse_name="partner_id", string="Score History"
+        comodel_name="credit.score.history",
+        inverse_name="partner_id",
+        string="Score History",
+        groups=CREDIT_USER,
     )
     credit_report_requested = fields.Boolean(
         string="Report Requested",
         copy=False,
+        groups=CREDIT_USER,
         help="A first report will be asked for by the next scheduled refresh.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._credit_check_computed_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._credit_check_computed_fields(vals)
+        return super().write(vals)
+
+    def _credit_check_computed_fields(self, vals):
+        """The assessment is computed: nobody writes it but the scoring (as superuser)."""
+        written = set(vals) & ASSESSMENT_FIELDS
+        if written:
+            raise AccessError(
+                self.env._(
+                    "The credit assessment is computed and cannot be written "
+                    "(%(fields)s): recompute the score instead.",
+                    fields=", ".join(sorted(written)),
+                )
+            )
 
     def _compute_credit_score_currency_id(self):
         self.credit_score_currency_id = self.env.company.currency_id
@@ -177,9 +218,8 @@ class ResPartner(models.Model):
     @api.depends("credit_explanation_data")
     def _compute_credit_explanation(self):
         for partner in self:
-            partner.credit_explanation = "\n".join(
-                partner._credit_explanation_lines(partner.credit_explanation_data or [])
-            )
+            data = json.loads(partner.credit_explanation_data or "[]")
+            partner.credit_explanation = "\n".join(partner._credit_explanation_lines(data))
 
     def _credit_explanation_lines(self, data):
         """Sentences, in the reader's language, of the stored explanation."""
@@ -274,43 +314,62 @@ class ResPartner(models.Model):
             )
         return self.env._("no payment history and no business report: neutral score")
 
+    def _credit_check_group(self, group, message=None):
+        """Public methods are called over RPC too: refuse callers outside ``group``
+        (the scoring code and the crons run as superuser and pass)."""
+        if self.env.su or self.env.user.has_group(group):
+            return
+        raise AccessError(
+            message or self.env._("Only the credit team may do this: ask a credit user.")
+        )
+
     def credit_update_scores(self):
+        """Rescore the commercial partners of ``self`` (empty: every customer) for the
+        current company. Credit users only; returns True (it is called over RPC)."""
+        self._credit_check_group(
+            CREDIT_USER, self.env._("Only credit users may recompute credit scores.")
+        )
+        self.sudo()._credit_update_scores()
+        return True
+
+    def _credit_update_scores(self):
         """Recompute behaviour, score, band, profile and recommended limit of the
-        commercial partners of ``self`` (empty: every customer of the current companies),
-        set-based: a few grouped queries (receivable lines with their settlements,
-        returned payments, latest reports), the core's computation, one UPDATE and one
-        INSERT of a history row per changed score/band/profile. Returns the partners."""
+        commercial partners of ``self`` (empty: every customer of the current company)
+        for the current company alone: its ledger, reports and letters, its settings,
+        its assessment (other companies' values are kept). Set-based: a few grouped
+        queries (receivable lines with their settlements, returned payments, latest
+        reports), the core's computation, one UPDATE and one INSERT of a history row per
+        changed score/band/profile. Returns the partners."""
         company = self.env.company
-        # amounts are summed in company currency: companies of another currency are left out
-        companies = self.env.companies.filtered(lambda c: c.currency_id == company.currency_id)
         today = fields.Date.context_today(self)
         window_start = dates.add_months(today, -(company.credit_window_months or 24))
         partner_ids = self.commercial_partner_id.ids or None
         self.env.flush_all()
-        lines = self._credit_fetch_lines(companies.ids, window_start, partner_ids)
-        returned = self._credit_fetch_returned(companies.ids, window_start, partner_ids)
-        reports = self._credit_fetch_reports(companies.ids, partner_ids)
-        dunning_stages = self._credit_fetch_dunning_stages(companies.ids, window_start, partner_ids)
+        company_ids = company.ids
+        lines = self._credit_fetch_lines(company_ids, window_start, partner_ids)
+        returned = self._credit_fetch_returned(company_ids, window_start, partner_ids)
+        reports = self._credit_fetch_reports(company_ids, partner_ids)
+        dunning_stages = self._credit_fetch_dunning_stages(company_ids, window_start, partner_ids)
+        latest_reports = self._credit_fetch_latest_report_ids(company_ids, partner_ids)
         if partner_ids is None:
             partner_ids = set(lines) | set(returned) | set(reports) | set(dunning_stages)
-            partner_ids |= set(self._credit_fetch_customer_ids(companies.ids))
+            partner_ids |= set(self._credit_fetch_customer_ids(company_ids))
         digits = company.currency_id.decimal_places
         weights = company._credit_score_weights()
         rows = []
         for partner_id in sorted(partner_ids):
-            rows.append(
-                self._credit_score_row(
-                    partner_id,
-                    lines.get(partner_id, []),
-                    returned.get(partner_id, 0),
-                    reports.get(partner_id),
-                    today,
-                    window_start,
-                    digits,
-                    weights,
-                    dunning_stage=dunning_stages.get(partner_id),
-                )
+            row = self._credit_score_row(
+                partner_id,
+                lines.get(partner_id, []),
+                returned.get(partner_id, 0),
+                reports.get(partner_id),
+                today,
+                window_start,
+                digits,
+                weights,
+                dunning_stage=dunning_stages.get(partner_id),
             )
+            rows.append((*row, latest_reports.get(partner_id)))
         return self._credit_write_scores(rows, company, today)
 
     @api.model
@@ -552,6 +611,24 @@ class ResPartner(models.Model):
         }
 
     @api.model
+    def _credit_fetch_latest_report_ids(self, company_ids, partner_ids=None):
+        """``{partner_id: id of the newest good report of these companies}``."""
+        query = SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, id
+              FROM credit_business_report
+             WHERE state = 'done' AND active
+               AND company_id = ANY(%(companies)s)
+               AND (%(all)s OR partner_id = ANY(%(partners)s))
+          ORDER BY partner_id, report_date DESC, id DESC
+            """,
+            companies=company_ids,
+            all=partner_ids is None,
+            partners=partner_ids or [],
+        )
+        return dict(self.env.execute_query(query))
+
+    @api.model
     def _credit_fetch_customer_ids(self, company_ids):
         query = SQL(
             """
@@ -565,34 +642,43 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_write_scores(self, rows, company, today):
-        """Write the rows in one UPDATE and a history row per changed score/band/profile."""
+        """Write the rows into ``company``'s values of the company-dependent columns in
+        one UPDATE (other companies' values untouched) and a history row per changed
+        score/band/profile. A row is the columns of SCORE_COLUMNS then the latest report."""
         if not rows:
             return self.browse()
         ids = [row[0] for row in rows]
+        key = str(int(company.id))
         self.flush_model()
         before = {
             partner_id: (score, band, profile)
             for partner_id, score, band, profile in self.env.execute_query(
                 SQL(
-                    "SELECT id, credit_score, credit_band, credit_profile FROM res_partner"
-                    " WHERE id = ANY(%s)",
-                    ids,
+                    "SELECT id, (credit_score->>%(key)s)::int4, credit_band->>%(key)s,"
+                    " credit_profile->>%(key)s FROM res_partner WHERE id = ANY(%(ids)s)",
+                    key=key,
+                    ids=ids,
                 )
             )
         }
-        columns = ", ".join(f"{name} = v.{name}" for name, _type in SCORE_COLUMNS)
-        names = ", ".join(name for name, _type in SCORE_COLUMNS)
-        template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in SCORE_COLUMNS) + ")"
+        columns = [*SCORE_COLUMNS, ("credit_latest_report_id", "int4")]
+        assignments = ", ".join(
+            f"{name} = COALESCE(res_partner.{name}, '{{}}'::jsonb)"
+            f" || jsonb_build_object('{key}', to_jsonb(v.{name}))"
+            for name, _type in columns
+        )
+        names = ", ".join(name for name, _type in columns)
+        template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in columns) + ")"
         execute_values(
             self.env.cr._obj,
-            f"UPDATE res_partner SET {columns}, write_date = NOW() AT TIME ZONE 'UTC',"
+            f"UPDATE res_partner SET {assignments}, write_date = NOW() AT TIME ZONE 'UTC',"
             f" write_uid = {int(self.env.uid)} FROM (VALUES %s) AS v(id, {names})"
             " WHERE res_partner.id = v.id",
             rows,
             template=template,
             page_size=1000,
         )
-        self.invalidate_model([name for name, _type in SCORE_COLUMNS])
+        self.invalidate_model([name for name, _type in columns])
         history = [
             {
                 "partner_id": row[0],
@@ -630,28 +716,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_credit_update_scores(self):
-        """Rescore every customer on the ledger of all companies at once: the partner's
-        score is one figure (partners are shared between companies), computed with the
-        settings of the cron user's main company.
-
-        Amounts are summed in one currency: companies of another currency than the main
-        one (an Italian company in euros beside an American one in dollars) then score
-        their own customers, with their own settings."""
+        """Rescore every customer, company by company: each company assesses its
+        customers on its own ledger and reports, with its own settings."""
         partners = self.sudo()
-        companies = partners.env["res.company"].search([("active", "=", True)])
-        main = partners.env.company if partners.env.company in companies else companies[:1]
-        partners.with_context(allowed_company_ids=(main | companies).ids).credit_update_scores()
-        for currency in companies.currency_id - main.currency_id:
-            group = companies.filtered(lambda c, cur=currency: c.currency_id == cur)
-            own = partners.search(
-                [
-                    ("company_id", "in", group.ids),
-                    ("customer_rank", ">", 0),
-                    ("parent_id", "=", False),
-                ]
-            )
-            if own:
-                own.with_context(allowed_company_ids=group.ids).credit_update_scores()
+        for company in partners.env["res.company"].search([("active", "=", True)]):
+            partners.with_company(company)._credit_update_scores()
 
     @api.model
     def _read_group_orderby(self, order, groupby_terms, query):

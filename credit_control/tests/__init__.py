@@ -4,7 +4,9 @@ from . import test_credit_hold
 from . import test_credit_reports
 from . import test_credit_score
 from . import test_credit_screens
+from . import test_credit_security_matrix
 from . import test_credit_tour
+from . import test_credit_user_work
 from . import test_credit_views
 from . import test_demo_data
 from . import test_demo_italian

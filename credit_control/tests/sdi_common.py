@@ -59,7 +59,7 @@ class SdiCommon(CreditControlCommon):
         return (file_name, base64.b64encode(content))
 
     def _import(self, *files, **kwargs):
-        return self.Notification.import_files(list(files), **kwargs)
+        return self.Notification._credit_import_files(list(files), **kwargs)
 
     @staticmethod
     def _stamp(moment):

@@ -139,7 +139,7 @@ class TestCreditScore(CreditControlCommon):
     def test_empty_recordset_scores_every_customer_and_keeps_history(self):
         customer = self._credit_customer("Everyone")
         self._credit_history(customer, [(1000.0, self.due, 0)])
-        updated = self.env["res.partner"].credit_update_scores()
+        updated = self.env["res.partner"]._credit_update_scores()
         self.assertIn(customer, updated)
         self.assertEqual(customer.credit_band, "A")
         self.assertIn("no business report", customer.credit_explanation)
@@ -187,3 +187,28 @@ class TestCreditScore(CreditControlCommon):
         self.assertFalse(payment.move_id.credit_returned_date)
         customer.credit_update_scores()
         self.assertEqual(customer.credit_returned_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditLiveFigures(CreditControlCommon):
+    """Exposure and overdue are current right after posting or paying (rescored at the
+    end of the transaction, for the touched customers only)."""
+
+    def test_posting_and_paying_update_the_figures_at_commit(self):
+        customer = self._credit_customer("Live Figures Srl")
+        bystander = self._credit_customer("Untouched Srl")
+        invoice = self._credit_invoice(
+            customer,
+            1200.0,
+            self.today - timedelta(days=60),
+            due_date=self.today - timedelta(days=30),
+        )
+        self.env.cr.flush()  # what the commit does: runs the pre-commit rescore
+        self.assertEqual(customer.credit_exposure, 1200.0)
+        self.assertEqual(customer.credit_overdue, 1200.0)
+        self.assertEqual(customer.credit_oldest_overdue_days, 30)
+        self.assertFalse(bystander.credit_scored_on, "only the touched customers")
+        self._credit_pay(invoice, self.today, amount=200.0)
+        self.env.cr.flush()
+        self.assertEqual(customer.credit_exposure, 1000.0)
+        self.assertEqual(customer.credit_overdue, 1000.0)

@@ -99,4 +99,6 @@ class TestDemoData(TransactionCase):
         self.assertGreater(reliable.credit_score, defaulting.credit_score)
         self.assertIn(defaulting.credit_band, ("D", "E"))
         italian = self._customer("defaulting_4")
-        self.assertEqual(italian.credit_profile, "defaulting", "scored in its own company")
+        # scored in its own company: the assessment is per company
+        self.assertEqual(italian.with_company(self.company_it).credit_profile, "defaulting")
+        self.assertFalse(italian.credit_profile, "the main company has no ledger with it")

@@ -52,7 +52,7 @@ class TestDunningScoring(TestDunningCommon):
         self.assertNotIn("dunning", twin.credit_explanation)
 
         # a letter dated before the scoring window no longer counts
-        letter.date = self.today - timedelta(days=366 * 3)
+        letter.sudo().date = self.today - timedelta(days=366 * 3)
         dunned.credit_update_scores()
         self.assertFalse(dunned.credit_dunning_stage_reached)
         self.assertEqual(dunned.credit_score, twin.credit_score)
@@ -103,5 +103,5 @@ class TestDunningScoring(TestDunningCommon):
         self.assertEqual(good_letter.level_id, self.first)
 
         # the customer pays his debts and is rescored in band A: back to the default policy
-        bad.credit_band = "A"
+        bad.sudo().credit_band = "A"  # as the scoring writes it
         self.assertEqual(bad._credit_dunning_policies(self.company), {bad.id: self.policy})

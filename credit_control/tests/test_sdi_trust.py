@@ -295,10 +295,10 @@ class TestSdiSameFileTwiceAtOnce(SdiCommon):
     def test_the_second_import_while_the_first_runs_gets_a_plain_message(self):
         file = self._file("00901")
         with self.registry.cursor() as first_cr, self.registry.cursor() as second_cr:
-            first = self._env(first_cr)["credit.sdi.notification"].import_files([file])
+            first = self._env(first_cr)["credit.sdi.notification"]._credit_import_files([file])
             self.assertEqual(first.state, "unmatched")
             with self.assertRaisesRegex(UserError, "being imported by another user") as refusal:
-                self._env(second_cr)["credit.sdi.notification"].import_files([file])
+                self._env(second_cr)["credit.sdi.notification"]._credit_import_files([file])
             self.assertNotIn("unique", str(refusal.exception))
             second_cr.execute(
                 "SELECT count(*) FROM credit_sdi_notification WHERE content_hash = %s",
@@ -316,12 +316,12 @@ class TestSdiSameFileTwiceAtOnce(SdiCommon):
         with self.registry.cursor() as first_cr, self.registry.cursor() as second_cr:
             second = self._env(second_cr)
             second_cr.execute("SELECT 1 FROM credit_sdi_notification LIMIT 1")  # its snapshot
-            self._env(first_cr)["credit.sdi.notification"].import_files([file])
+            self._env(first_cr)["credit.sdi.notification"]._credit_import_files([file])
             first_cr.commit()
             with self.assertRaisesRegex(UserError, "being imported by another user"):
-                second["credit.sdi.notification"].import_files([file])
+                second["credit.sdi.notification"]._credit_import_files([file])
             second_cr.rollback()
-            again = second["credit.sdi.notification"].import_files([file])  # a moment later
+            again = second["credit.sdi.notification"]._credit_import_files([file])  # a moment later
             self.assertEqual(again.state, "duplicate")
             second_cr.rollback()
             second_cr.execute(

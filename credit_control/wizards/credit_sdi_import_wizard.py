@@ -23,7 +23,9 @@ class CreditSdiImportWizard(models.TransientModel):
         if not self.attachment_ids:
             raise UserError(self.env._("Add at least one notification file or zip archive."))
         files = [(attachment.name, attachment.datas) for attachment in self.attachment_ids]
-        notifications = self.env["credit.sdi.notification"].import_files(files, strict=self.strict)
+        notifications = self.env["credit.sdi.notification"]._credit_import_files(
+            files, strict=self.strict
+        )
         self.attachment_ids.unlink()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_control.action_credit_sdi_notification"
