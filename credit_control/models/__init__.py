@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_dunning
 from . import account_move_einvoice
 from . import account_move_hold
+from . import account_move_late_charges
 from . import account_move_line
 from . import account_partial_reconcile
 from . import credit_business_report
@@ -12,6 +13,7 @@ from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
 from . import credit_interest_rate
+from . import credit_legal_interest_rate
 from . import credit_report_provider
 from . import credit_score_history
 from . import credit_sdi_error_code
@@ -20,6 +22,7 @@ from . import credit_sdi_notification_error
 from . import res_company
 from . import res_config_settings
 from . import res_partner_business_report
+from . import res_partner_debtor
 from . import res_partner_demo
 from . import res_partner_dunning
 from . import res_partner_hold

@@ -39,3 +39,16 @@ class CreditDunningLetterLine(models.Model):
     interest_detail = fields.Text(
         help="The computation: one line per period of constant rate and open amount."
     )
+    compensation_carried = fields.Boolean(
+        help="The EUR 40 was claimed by an earlier letter already sent: carried, not new."
+    )
+    charged_interest_amount = fields.Float(
+        string="Interest Invoiced",
+        digits=0,
+        help="Interest of this item billed by the letter's charges invoice: only the days "
+        "after the previous charges invoice of the same item.",
+    )
+    charged_until = fields.Date(
+        string="Interest Invoiced Until",
+        help="Last day of interest billed for this item by the letter's charges invoice.",
+    )

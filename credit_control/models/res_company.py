@@ -70,6 +70,19 @@ class ResCompany(models.Model):
         help="Open amounts under this are never chased.",
     )
 
+    credit_dunning_email_delivery_days = fields.Integer(
+        string="E-mail Delivery Allowance (Days)",
+        default=0,
+        help="Days added to a final notice's 15 days (art. 1454 c.c. counts them from "
+        "receipt) when it goes by e-mail.",
+    )
+    credit_dunning_post_delivery_days = fields.Integer(
+        string="Post Delivery Allowance (Days)",
+        default=5,
+        help="Days added to a final notice's 15 days (art. 1454 c.c. counts them from "
+        "receipt) when it goes as a printed letter by post.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
