@@ -100,6 +100,11 @@ class CreditDunningLetter(models.Model):
         string="Total", currency_field="currency_id", compute="_compute_amount_total", store=True
     )
     pay_by = fields.Date(compute="_compute_pay_by")
+    delivery_allowance_days = fields.Integer(
+        compute="_compute_pay_by",
+        help="Days allowed for the letter to reach the customer (the slowest of its channels, "
+        "a company setting): a final notice's fifteen days run from receipt.",
+    )
     send_email = fields.Boolean(string="E-mail")
     print_letter = fields.Boolean(string="Printed Letter")
     phone_call = fields.Boolean()
@@ -155,6 +160,7 @@ class CreditDunningLetter(models.Model):
     )
     def _compute_pay_by(self):
         for letter in self:
+            letter.delivery_allowance_days = letter._credit_delivery_allowance_days()
             letter.pay_by = letter.date and letter.date + timedelta(
                 days=letter._credit_payment_days()
             )
@@ -402,6 +408,7 @@ class CreditDunningLetter(models.Model):
         """What every letter's charges need, fetched once: rates (statutory and legal),
         payments and credit notes of the items, EUR 40 claims, waivers, the customers'
         debtor types and languages."""
+        self.env.flush_all()  # the queries below read letters, invoices and reconciliations
         rate_table = self.env["credit.interest.rate"]._credit_rate_table()
         legal_table = self.env["credit.legal.interest.rate"]._credit_rate_table()
         payments, credit_notes = self._credit_item_settlements(move_line_ids)

@@ -144,6 +144,7 @@ class CreditDunningPolicy(models.Model):
         """At every upgrade: replace sentences of earlier shipped letter texts that a
         manager left untouched (e.g. the D.Lgs. 231/2002 rate once called "tasso
         legale"). Edited texts are left alone."""
+        self.env["credit.dunning.level"].flush_model(["letter_text"])
         for lang, old, new in WORDING_FIXES:
             self.env.cr.execute(
                 SQL(
