@@ -9,6 +9,7 @@ from . import credit_business_report
 from . import credit_demo_data
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
+from . import credit_dunning_letter_statement
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
@@ -26,4 +27,5 @@ from . import res_partner_debtor
 from . import res_partner_demo
 from . import res_partner_dunning
 from . import res_partner_hold
+from . import res_partner_interest_statement
 from . import res_partner_scoring

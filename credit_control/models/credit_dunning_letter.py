@@ -119,6 +119,7 @@ class CreditDunningLetter(models.Model):
         comodel_name="account.move", string="Charges Invoice", readonly=True
     )
     lang = fields.Selection(related="partner_id.lang")
+    title = fields.Char(compute="_compute_title", help="The level's name, or 'Interest statement'.")
     letter_body = fields.Html(
         compute="_compute_letter_body",
         sanitize=False,
@@ -126,10 +127,19 @@ class CreditDunningLetter(models.Model):
         "cite D.Lgs. 231/2002 when the level's does.",
     )
 
-    @api.depends("partner_id", "level_id", "date")
+    @api.depends("partner_id", "level_id", "date", "kind")
     def _compute_name(self):
         for letter in self:
-            letter.name = f"{letter.level_id.name} - {letter.partner_id.name} - {letter.date}"
+            letter.name = f"{letter.title} - {letter.partner_id.name} - {letter.date}"
+
+    @api.depends_context("lang")
+    @api.depends("level_id.name", "kind")
+    def _compute_title(self):
+        for letter in self:
+            if letter.kind == "interest_statement":
+                letter.title = self.env._("Interest statement")
+            else:
+                letter.title = letter.level_id.name
 
     @api.depends(
         "amount_due",
@@ -847,7 +857,7 @@ class CreditDunningLetter(models.Model):
     def _credit_letter_attachment(self):
         report = self.env.ref("credit_control.action_report_dunning_letter")
         content, _report_type = report._render_qweb_pdf(report, self.ids)
-        filename = f"{self.level_id.with_context(lang=self.lang).name} {self.date}.pdf"
+        filename = f"{self.with_context(lang=self.lang).title} {self.date}.pdf"
         return self.env["ir.attachment"].create(
             {
                 "name": filename.replace("/", "-"),
@@ -1052,6 +1062,7 @@ LINE_DEFAULTS = {
     "compensation_carried": None,
     "charged_interest_amount": None,
     "charged_until": None,
+    "paid_date": None,
 }
 
 

@@ -95,6 +95,7 @@ class CreditDunningRun(models.Model):
             run._check_can_compute()
             run._lock_company()
             run._compute_letters()
+            run._compute_interest_statements()
             run.state = "computed"
         return True
 
@@ -359,6 +360,24 @@ class CreditDunningRun(models.Model):
         notes.append(self.env._("%s letter(s) proposed.", len(letters)))
         self.note = "\n".join(notes)
         return letters
+
+    def _compute_interest_statements(self):
+        """Interest statements for invoices paid late, for customers whose policy
+        proposes them (``interest_statement``); named in the run's note."""
+        statements = self.env["credit.dunning.letter"]._credit_propose_interest_statements(
+            self.company_id, self.date, run=self
+        )
+        if statements:
+            self.note = "\n".join(
+                filter(
+                    None,
+                    [
+                        self.note,
+                        self.env._("%s interest statement(s) proposed.", len(statements)),
+                    ],
+                )
+            )
+        return statements
 
     # ------------------------------------------------------------------
     # Send

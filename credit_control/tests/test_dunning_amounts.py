@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .test_dunning import TestDunningCommon
@@ -343,3 +344,67 @@ class TestDunningAmounts(TestDunningCommon):
         html_it = self._html(self._letter_of(run, italian))
         self.assertIn("1.234,56", html_it)
         self.assertIn("15/10/2025", html_it)
+
+    # ------------------------------------------------------------------
+    # Interest statement
+    # ------------------------------------------------------------------
+
+    def test_interest_statement_for_invoices_paid_late_and_never_claimed(self):
+        account = self.company_data["default_account_revenue"]
+        self.daily.write({"interest_statement": True, "interest_statement_invoice": True})
+        self._levels(self.daily)[0].charge_account_id = account
+        partner = self._story_customer("Ritardataria Srl")
+        late = self._story_invoice(partner)
+        self._credit_pay(late, day(12))
+        on_time = self._story_invoice(partner, 500)
+        self._credit_pay(on_time, DUE)
+        chased = self._story_invoice(partner, 2000)
+        # the run chases the open 2,000 and states the interest of the invoice paid late
+        run = self._run(day(15))
+        notice = run.letter_ids.filtered(lambda letter: letter.kind == "dunning")
+        statement = run.letter_ids - notice
+        self.assertIn("1 interest statement(s) proposed.", run.note)
+        self.assertEqual(notice.line_ids.move_id, chased)
+        # only the invoice paid 12 days late: 12 days x 1.00 = 12.00, and the EUR 40
+        self.assertEqual(statement.kind, "interest_statement")
+        self.assertEqual(statement.line_ids.move_id, late)
+        self.assertEqual(statement.line_ids.days_late, 12)
+        self.assertEqual(statement.line_ids.paid_date, day(12))
+        self.assertAlmostEqual(statement.interest_amount, 12.0)
+        self.assertAlmostEqual(statement.compensation_amount, 40.0)
+        self.assertAlmostEqual(statement.amount_total, 52.0)
+        self.assertEqual(statement.pay_by, day(15) + timedelta(days=15))
+        html = self._html(statement)
+        self.assertIn("Interest statement", html)
+        self.assertIn("up to and including the day of payment", html)
+        statement.action_send()
+        self.assertEqual(statement.state, "sent")
+        # invoiced once: 12.00 of interest and the EUR 40
+        self.assertEqual(
+            sorted(statement.charge_move_id.invoice_line_ids.mapped("price_unit")), [12.0, 40.0]
+        )
+        # the 2,000 chased with interest, then paid late: its interest was claimed
+        notice.action_send()
+        self._credit_pay(chased, day(18))
+        # claimed: neither the next run nor the button propose either again
+        next_run = self._run(day(60))
+        self.assertFalse(next_run.letter_ids)
+        self.daily.interest_statement_months = 24  # the button works from today
+        with self.assertRaisesRegex(UserError, "No invoice of Ritardataria Srl"):
+            partner.action_credit_interest_statement()
+
+    def test_interest_statement_button_and_consumers(self):
+        self.statutory.interest_statement_months = 24  # the button works from today
+        consumer = self._story_customer("Luigi Verdi", self.statutory, is_company=False)
+        invoice = self._story_invoice(consumer)
+        self._credit_pay(invoice, day(30))
+        # the policy claims no legal interest from consumers: nothing to state
+        with self.assertRaisesRegex(UserError, "No invoice of Luigi Verdi"):
+            consumer.action_credit_interest_statement()
+        self.statutory.consumer_legal_interest = True
+        action = consumer.action_credit_interest_statement()
+        statement = self.env["credit.dunning.letter"].browse(action["res_id"])
+        # 30 days x 1,000 x 2.00 % (legal rate 2025) / 365 = 1.64; never the EUR 40
+        self.assertAlmostEqual(statement.interest_amount, 1.64)
+        self.assertAlmostEqual(statement.compensation_amount, 0.0)
+        self.assertNotIn("231/2002", self._html(statement))
