@@ -68,7 +68,7 @@ debt: 800.00 from the first day, 200.00 after the payment of 600.00::
 
 >>> result = compute_interest(
 ...     1000, date(2024, 5, 31), date(2024, 8, 31), payments=[(date(2024, 7, 16), 600)],
-...     credits=[200], rate_table=rates)
+...     credit_notes=[200], rate_table=rates)
 >>> [str(s.interest) for s in result.segments], result.total
 (['8.22', '4.30', '3.09'], Decimal('15.61'))
 
@@ -185,13 +185,13 @@ def compute_interest(
     rate_table=None,
     fixed_rate=None,
     digits=2,
-    credits=(),
+    credit_notes=(),
     start_after=None,
 ):
     """Interest on ``principal`` due on ``due_date``, counted up to ``until`` included.
 
     ``payments`` is an iterable of ``(date, amount)`` reducing the open amount from
-    the day after their date; ``credits`` (amounts of matched credit notes) reduce it
+    the day after their date; ``credit_notes`` (amounts of matched credit notes) reduce it
     from the first day; ``rate_table`` maps half-year starts to yearly percents
     (statutory, or legal through :func:`yearly_to_half_years`), ``fixed_rate`` is a
     yearly percent for every day (contractual). Exactly one of the two must be given.
@@ -205,7 +205,7 @@ def compute_interest(
         return result
     rates = _rates_by_half_year(first_day, until, rate_table, fixed_rate)
     principal = money.to_decimal(principal) - sum(
-        (money.to_decimal(amount) for amount in credits), ZERO
+        (money.to_decimal(amount) for amount in credit_notes), ZERO
     )
     open_amount, changes = _open_amounts(principal, first_day, until, payments)
     # segments break at every half-year start and every payment date in the period

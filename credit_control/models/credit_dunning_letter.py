@@ -263,18 +263,18 @@ class CreditDunningLetter(models.Model):
 
     @api.model
     def _credit_create_from_proposals(
-        self, run, proposals, rows_by_id, compensated_moves, credits=None
+        self, run, proposals, rows_by_id, compensated_moves, unapplied_credits=None
     ):
         """Bulk-create the letters and items the core proposed, charges included: the
         values are computed first, then written by two ``create`` calls.
 
         ``compensated_moves``: ``{move id: 'sent' or 'invoiced'}``, whose EUR 40 a sent
-        letter claimed (see :meth:`_credit_compensation_claims`); ``credits``:
+        letter claimed (see :meth:`_credit_compensation_claims`); ``unapplied_credits``:
         ``{(partner id, currency id): (amount, [credit line ids])}`` of unapplied credits
         to deduct.
         """
         Level = self.env["credit.dunning.level"]
-        credits = credits or {}
+        unapplied_credits = unapplied_credits or {}
         currencies = self.env["res.currency"].browse(
             {proposal.group[1] for _policy, proposal in proposals}
         )
@@ -298,7 +298,7 @@ class CreditDunningLetter(models.Model):
         for policy, proposal in proposals:
             level = Level.browse(proposal.level.key)
             partner_id, currency_id = proposal.group
-            credit_amount, credit_line_ids = credits.get(proposal.group, (0.0, []))
+            credit_amount, credit_line_ids = unapplied_credits.get(proposal.group, (0.0, []))
             values = {
                 **run_defaults,
                 "partner_id": partner_id,
@@ -608,7 +608,7 @@ class CreditDunningLetter(models.Model):
             line["due_date"],
             until,
             payments=context["payments"].get(line["move_line_id"], ()),
-            credits=context["credit_notes"].get(line["move_line_id"], ()),
+            credit_notes=context["credit_notes"].get(line["move_line_id"], ()),
             rate_table=rate_table or None,
             fixed_rate=None if rate_table else fixed_rate,
             digits=digits,

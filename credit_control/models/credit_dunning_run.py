@@ -214,19 +214,21 @@ class CreditDunningRun(models.Model):
             for partner_id, currency_id, amount, line_ids in self.env.cr.fetchall()
         }
 
-    def _groups_covered_by_credits(self, rows, credits, partners):
+    def _groups_covered_by_credits(self, rows, unapplied_credits, partners):
         """Customers (and currencies) whose unapplied credits cover everything past due:
         left out, each named in the run's note with the figures."""
         past_due = defaultdict(float)
         for row in rows:
             group = (row["commercial_partner_id"], row["currency_id"])
-            if group in credits and row["date_maturity"] < self.date:
+            if group in unapplied_credits and row["date_maturity"] < self.date:
                 past_due[group] += float(row["amount_residual_currency"])
         covered, notes = set(), []
-        currencies = self.env["res.currency"].browse({currency for _p, currency in credits})
+        currencies = self.env["res.currency"].browse(
+            {currency for _p, currency in unapplied_credits}
+        )
         currency_of = {currency.id: currency for currency in currencies}
         for group, open_amount in past_due.items():
-            credit_amount = credits[group][0]
+            credit_amount = unapplied_credits[group][0]
             currency = currency_of[group[1]]
             if currency.compare_amounts(credit_amount, open_amount) < 0:
                 continue
@@ -297,8 +299,8 @@ class CreditDunningRun(models.Model):
             for partner in partners
             if partner.credit_dunning_pause_until and partner.credit_dunning_pause_until > self.date
         }
-        credits = self._unapplied_credits(partner_ids, tolerance)
-        covered, credit_notes = self._groups_covered_by_credits(rows, credits, partners)
+        unapplied_credits = self._unapplied_credits(partner_ids, tolerance)
+        covered, credit_notes = self._groups_covered_by_credits(rows, unapplied_credits, partners)
         policies = partners._credit_dunning_policies(company)
         item_levels, last_dates, same_day, compensated = self._previous_letters(
             [row["id"] for row in rows]
@@ -355,7 +357,7 @@ class CreditDunningRun(models.Model):
             proposals += [(policy, proposal) for proposal in plan.letters]
         rows_by_id = {row["id"]: row for row in rows}
         letters = Letter._credit_create_from_proposals(
-            self, proposals, rows_by_id, compensated, credits=credits
+            self, proposals, rows_by_id, compensated, unapplied_credits=unapplied_credits
         )
         notes.append(self.env._("%s letter(s) proposed.", len(letters)))
         self.note = "\n".join(notes)

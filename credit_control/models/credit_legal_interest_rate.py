@@ -25,7 +25,6 @@ class CreditLegalInterestRate(models.Model):
     _rec_name = "year_start"
 
     year_start = fields.Date(
-        string="Year Start",
         required=True,
         help="1 January: the rate applies to every day of that year (and of the following "
         "years until the next row).",

@@ -104,7 +104,7 @@ def test_credit_note_reduces_the_base_from_the_due_date():
     # 1,000.00 due 31 May 2024, a 300.00 credit note matched on 20 June, to 30 June:
     # 30 x 700 x 12.5 % / 365 = 7.19 (not 1,000 until 20 June)
     result = compute_interest(
-        1000, date(2024, 5, 31), date(2024, 6, 30), credits=[300], rate_table=RATES_2024
+        1000, date(2024, 5, 31), date(2024, 6, 30), credit_notes=[300], rate_table=RATES_2024
     )
     assert result.total == Decimal("7.19")
 
