@@ -3,9 +3,16 @@
 Rules (see ``readme/DUNNING.md``):
 
 * Interest runs from the day after the due date up to and including ``until``.
-* It is simple interest, day by day, on the amount still open that day: a payment
-  dated ``P`` reduces the open amount from day ``P`` on (day ``P`` itself carries
-  interest only on what is still unpaid after it).
+* It is simple interest, day by day, on the amount still open that day: the paid
+  part runs up to and including its payment date ``P`` (days = ``P`` - due date)
+  and the payment reduces the open amount from day ``P + 1`` on.
+* Credit notes matched to the invoice correct the debt itself: they reduce the
+  base from the first day (interest runs on the net amount), whatever their date.
+  A payment is a payment, even one made before the due date of a later item.
+* ``start_after`` counts only the days after that date (an invoiced charge bills
+  the interest accrued since the previous charge invoice, never the same days twice).
+* Legal interest (art. 1284 c.c., consumers) has a yearly rate; a row stays in force
+  until the next one (:func:`yearly_to_half_years` turns it into the same table).
 * Statutory rate (art. 5): the yearly rate of the half-year (1 January / 1 July)
   each day falls in, from a table ``{half_year_start: percent}``. A day whose
   half-year has no rate raises :class:`MissingRateError` naming the half-years:
@@ -33,7 +40,13 @@ Worked example: 1,000.00 due on 31 May 2024, computed to 31 August 2024, rates
 >>> result.total
 Decimal('31.08')
 
-A payment of 600.00 on 16 July 2024 leaves 400.00 open from that day on:
+A payment of 600.00 on 16 July 2024: the 600.00 runs up to 16 July included
+(46 days = 16 July - 31 May), 400.00 stays open from 17 July on::
+
+    1 Jun - 30 Jun:  30 days x 1,000.00 x 12.50 % / 365 = 10.27
+    1 Jul - 16 Jul:  16 days x 1,000.00 x 12.25 % / 365 =  5.37
+   17 Jul - 31 Aug:  46 days x   400.00 x 12.25 % / 365 =  6.18
+                                                 total   21.82
 
 >>> result = compute_interest(
 ...     1000, date(2024, 5, 31), date(2024, 8, 31),
@@ -41,10 +54,37 @@ A payment of 600.00 on 16 July 2024 leaves 400.00 open from that day on:
 >>> for s in result.segments:
 ...     print(s.start, s.days, s.base, s.interest)
 2024-06-01 30 1000 10.27
-2024-07-01 15 1000 5.03
-2024-07-16 47 400 6.31
+2024-07-01 16 1000 5.37
+2024-07-17 46 400 6.18
 >>> result.total
-Decimal('21.61')
+Decimal('21.82')
+
+A credit note of 200.00 matched to the invoice (issued on 20 July) corrects the
+debt: 800.00 from the first day, 200.00 after the payment of 600.00::
+
+    1 Jun - 30 Jun:  30 days x 800.00 x 12.50 % / 365 = 8.22
+    1 Jul - 16 Jul:  16 days x 800.00 x 12.25 % / 365 = 4.30
+   17 Jul - 31 Aug:  46 days x 200.00 x 12.25 % / 365 = 3.09
+
+>>> result = compute_interest(
+...     1000, date(2024, 5, 31), date(2024, 8, 31), payments=[(date(2024, 7, 16), 600)],
+...     credit_notes=[200], rate_table=rates)
+>>> [str(s.interest) for s in result.segments], result.total
+(['8.22', '4.30', '3.09'], Decimal('15.61'))
+
+Invoiced up to 30 June already: only July and August are billed again:
+
+>>> compute_interest(
+...     1000, date(2024, 5, 31), date(2024, 8, 31), rate_table=rates,
+...     start_after=date(2024, 6, 30)).total
+Decimal('20.81')
+
+A payment on the due date itself leaves no interest; one the day after, one day:
+
+>>> compute_interest(
+...     1000, date(2026, 1, 31), date(2026, 3, 31),
+...     payments=[(date(2026, 2, 1), 1000)], fixed_rate=36.5).total
+Decimal('1.00')
 
 A contractual 5 % a year, no table needed:
 
@@ -87,6 +127,7 @@ __all__ = [
     "MissingRateError",
     "compute_interest",
     "half_years_between",
+    "yearly_to_half_years",
 ]
 
 #: D.Lgs. 231/2002 art. 6: flat compensation for recovery costs, once per invoice.
@@ -137,22 +178,35 @@ def half_years_between(first_day, last_day):
 
 
 def compute_interest(
-    principal, due_date, until, payments=(), rate_table=None, fixed_rate=None, digits=2
+    principal,
+    due_date,
+    until,
+    payments=(),
+    rate_table=None,
+    fixed_rate=None,
+    digits=2,
+    credit_notes=(),
+    start_after=None,
 ):
     """Interest on ``principal`` due on ``due_date``, counted up to ``until`` included.
 
     ``payments`` is an iterable of ``(date, amount)`` reducing the open amount from
-    their date; ``rate_table`` maps half-year starts to yearly percents (statutory),
-    ``fixed_rate`` is a yearly percent for every day (contractual). Exactly one of
-    the two must be given.
+    the day after their date; ``credit_notes`` (amounts of matched credit notes) reduce it
+    from the first day; ``rate_table`` maps half-year starts to yearly percents
+    (statutory, or legal through :func:`yearly_to_half_years`), ``fixed_rate`` is a
+    yearly percent for every day (contractual). Exactly one of the two must be given.
+    ``start_after``: count only the days after this date (already invoiced).
     """
     if (rate_table is None) == (fixed_rate is None):
         raise ValueError("give either a rate table or a fixed rate")
     result = InterestResult(total=money.round_money(0, digits))
-    first_day = due_date + timedelta(days=1)
+    first_day = max(due_date, start_after or due_date) + timedelta(days=1)
     if until < first_day:
         return result
     rates = _rates_by_half_year(first_day, until, rate_table, fixed_rate)
+    principal = money.to_decimal(principal) - sum(
+        (money.to_decimal(amount) for amount in credit_notes), ZERO
+    )
     open_amount, changes = _open_amounts(principal, first_day, until, payments)
     # segments break at every half-year start and every payment date in the period
     boundaries = sorted({first_day} | {day for day in rates if day > first_day} | set(changes))
@@ -181,17 +235,45 @@ def _rates_by_half_year(first_day, until, rate_table, fixed_rate):
 
 
 def _open_amounts(principal, first_day, until, payments):
-    """The amount open on ``first_day`` and ``{date: amount open from that date}``."""
+    """The amount open on ``first_day`` and ``{date: amount open from that date}``.
+
+    The paid part still runs on its payment date: a payment reduces the base from
+    the next day.
+    """
     opening = money.to_decimal(principal)
     later = []
     for payment_date, amount in sorted(payments):
-        if payment_date <= first_day:
+        reduces_from = payment_date + timedelta(days=1)
+        if reduces_from <= first_day:
             opening -= money.to_decimal(amount)
-        elif payment_date <= until:
-            later.append((payment_date, money.to_decimal(amount)))
+        elif reduces_from <= until:
+            later.append((reduces_from, money.to_decimal(amount)))
     changes = {}
     running = opening
     for payment_date, amount in later:
         running -= amount
         changes[payment_date] = running
     return opening, changes
+
+
+def yearly_to_half_years(yearly_table):
+    """A yearly table (``{1 January: percent}``, art. 1284 c.c.) as a half-year table.
+
+    A row stays in force until the next row (2.50 % covered 2012 and 2013); years
+    after the last row are unknown and stay missing: a rate is never guessed.
+
+    >>> table = yearly_to_half_years({date(2012, 1, 1): 2.5, date(2014, 1, 1): 1.0})
+    >>> [(day.isoformat(), rate) for day, rate in sorted(table.items())]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('2012-01-01', 2.5), ('2012-07-01', 2.5), ('2013-01-01', 2.5), ('2013-07-01', 2.5),
+     ('2014-01-01', 1.0), ('2014-07-01', 1.0)]
+    """
+    if not yearly_table:
+        return {}
+    years = sorted(yearly_table)
+    table = {}
+    rate = None
+    for year in range(years[0].year, years[-1].year + 1):
+        rate = yearly_table.get(date(year, 1, 1), rate)
+        table[date(year, 1, 1)] = table[date(year, 7, 1)] = rate
+    return table

@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_dunning
 from . import account_move_einvoice
 from . import account_move_hold
+from . import account_move_late_charges
 from . import account_move_line
 from . import account_move_live_figures
 from . import account_move_scoring
@@ -12,11 +13,13 @@ from . import credit_demo_data
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
 from . import credit_dunning_letter_security
+from . import credit_dunning_letter_statement
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
 from . import credit_dunning_run_security
 from . import credit_interest_rate
+from . import credit_legal_interest_rate
 from . import credit_report_provider
 from . import credit_score_history
 from . import credit_sdi_error_code
@@ -28,7 +31,9 @@ from . import mail_thread_sdi
 from . import res_company
 from . import res_config_settings
 from . import res_partner_business_report
+from . import res_partner_debtor
 from . import res_partner_demo
 from . import res_partner_dunning
 from . import res_partner_hold
+from . import res_partner_interest_statement
 from . import res_partner_scoring

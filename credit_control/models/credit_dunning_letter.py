@@ -19,6 +19,9 @@ from odoo.tools import format_date
 from ..core import interest as interest_core
 from ..core import money
 from ..core import pec
+from ..core.letter_format import LetterFormat
+from .credit_dunning_level import FINAL_NOTICE_MIN_DAYS
+from .res_partner_debtor import DEBTOR_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -34,6 +37,12 @@ MAIL_RETRIES = 3
 ROME = ZoneInfo("Europe/Rome")
 #: advisory lock namespace of letters being sent (one lock per letter)
 SEND_LOCK_NAMESPACE = 8_230_232
+LETTER_KINDS = [
+    ("dunning", "Dunning Letter"),
+    ("interest_statement", "Interest Statement"),
+]
+#: an interest statement asks for payment within this many days
+STATEMENT_PAYMENT_DAYS = 15
 
 
 class CreditDunningLetter(models.Model):
@@ -53,7 +62,24 @@ class CreditDunningLetter(models.Model):
     )
     currency_id = fields.Many2one(comodel_name="res.currency", required=True)
     policy_id = fields.Many2one(comodel_name="credit.dunning.policy", required=True)
-    level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True, index=True)
+    level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        index=True,
+        help="The dunning level of the letter; empty on an interest statement.",
+    )
+    kind = fields.Selection(
+        LETTER_KINDS,
+        default="dunning",
+        required=True,
+        help="Dunning letter: chases open items. Interest statement (nota interessi di mora): "
+        "claims the interest of invoices that were paid late.",
+    )
+    debtor_type = fields.Selection(
+        DEBTOR_TYPES,
+        readonly=True,
+        help="The customer's debtor type when the letter was proposed: consumers never get "
+        "D.Lgs. 231/2002 interest nor the EUR 40.",
+    )
     stage = fields.Selection(related="level_id.stage", store=True)
     state = fields.Selection(
         LETTER_STATES,
@@ -70,10 +96,29 @@ class CreditDunningLetter(models.Model):
     interest_amount = fields.Monetary(string="Interest", currency_field="currency_id")
     compensation_amount = fields.Monetary(string="Compensation", currency_field="currency_id")
     fee_amount = fields.Monetary(string="Fee", currency_field="currency_id")
+    unapplied_credit_amount = fields.Monetary(
+        string="Unapplied Credits",
+        currency_field="currency_id",
+        help="Payments and credit notes of the customer not matched to an invoice yet: "
+        "shown on the letter and deducted from its total.",
+    )
+    unapplied_credit_line_ids = fields.Many2many(
+        comodel_name="account.move.line",
+        relation="credit_dunning_letter_credit_rel",
+        column1="letter_id",
+        column2="move_line_id",
+        string="Unapplied Credit Items",
+        readonly=True,
+    )
     amount_total = fields.Monetary(
         string="Total", currency_field="currency_id", compute="_compute_amount_total", store=True
     )
     pay_by = fields.Date(compute="_compute_pay_by")
+    delivery_allowance_days = fields.Integer(
+        compute="_compute_pay_by",
+        help="Days allowed for the letter to reach the customer (the slowest of its channels, "
+        "a company setting): a final notice's fifteen days run from receipt.",
+    )
     send_email = fields.Boolean(string="E-mail")
     print_letter = fields.Boolean(string="Printed Letter")
     phone_call = fields.Boolean()
@@ -109,11 +154,13 @@ class CreditDunningLetter(models.Model):
         help="The customer reached this level without being sent the level before (the "
         "policy allows skipping): the letter uses the level's text without earlier notice.",
     )
+    title = fields.Char(compute="_compute_title", help="The level's name, or 'Interest statement'.")
     letter_body = fields.Html(
         string="Letter Text",
         compute="_compute_letter_body",
         sanitize=False,
-        help="The level's wording for this letter, in the customer's language.",
+        help="The letter's text: the level's, or for a consumer a wording that does not "
+        "cite D.Lgs. 231/2002 when the level's does.",
     )
 
     @api.model
@@ -129,40 +176,147 @@ class CreditDunningLetter(models.Model):
         for letter in self:
             letter.display_name = self.env._(
                 "%(level)s - %(customer)s - %(date)s",
-                level=letter.level_id.name,
+                level=letter.title,
                 customer=letter.partner_id.name,
                 date=format_date(self.env, letter.date),
             )
 
-    @api.depends("partner_id", "level_id", "date")
+    @api.depends("partner_id", "level_id", "date", "kind")
     def _compute_name(self):
         for letter in self:
-            letter.name = f"{letter.level_id.name} - {letter.partner_id.name} - {letter.date}"
+            letter.name = f"{letter.title} - {letter.partner_id.name} - {letter.date}"
 
-    @api.depends("amount_due", "interest_amount", "compensation_amount", "fee_amount")
+    @api.depends_context("lang")
+    @api.depends("level_id.name", "kind")
+    def _compute_title(self):
+        for letter in self:
+            if letter.kind == "interest_statement":
+                letter.title = self.env._("Interest statement")
+            else:
+                letter.title = letter.level_id.name
+
+    @api.depends(
+        "amount_due",
+        "interest_amount",
+        "compensation_amount",
+        "fee_amount",
+        "unapplied_credit_amount",
+    )
     def _compute_amount_total(self):
         for letter in self:
-            letter.amount_total = (
+            letter.amount_total = letter.currency_id.round(
                 letter.amount_due
                 + letter.interest_amount
                 + letter.compensation_amount
                 + letter.fee_amount
+                - letter.unapplied_credit_amount
             )
 
-    @api.depends("direct_wording", "level_id.letter_text", "level_id.letter_text_direct")
-    @api.depends_context("lang")
-    def _compute_letter_body(self):
-        for letter in self:
-            level = letter.level_id
-            direct = letter.direct_wording and level.letter_text_direct
-            letter.letter_body = direct or level.letter_text
-
-    @api.depends("date", "level_id.payment_days", "delivery_date")
+    @api.depends(
+        "date",
+        "level_id.payment_days",
+        "stage",
+        "kind",
+        "send_email",
+        "send_pec",
+        "print_letter",
+        "delivery_date",
+        "company_id.credit_dunning_email_delivery_days",
+        "company_id.credit_dunning_post_delivery_days",
+    )
     def _compute_pay_by(self):
         for letter in self:
-            # received by PEC: the days to pay run from the (Italian) day of delivery
-            start = _italian_day(letter.delivery_date) or letter.date
-            letter.pay_by = start and start + timedelta(days=letter.level_id.payment_days)
+            # received by PEC: the days to pay run from the (Italian) day of delivery,
+            # with no allowance for the delivery itself
+            delivered = _italian_day(letter.delivery_date)
+            letter.delivery_allowance_days = (
+                0 if delivered else letter._credit_delivery_allowance_days()
+            )
+            start = delivered or letter.date
+            letter.pay_by = start and start + timedelta(days=letter._credit_payment_days())
+
+    @api.depends_context("lang")
+    @api.depends(
+        "level_id.letter_text",
+        "level_id.letter_text_direct",
+        "direct_wording",
+        "debtor_type",
+        "kind",
+        "stage",
+        "interest_amount",
+    )
+    def _compute_letter_body(self):
+        for letter in self:
+            letter.letter_body = letter._credit_letter_body()
+
+    def _credit_letter_body(self):
+        """The body of the letter. D.Lgs. 231/2002 covers businesses and public
+        administrations only: a consumer's letter never cites it, so a level text that
+        does is replaced by a consumer wording of the same stage."""
+        self.ensure_one()
+        if self.kind == "interest_statement":
+            return Markup("<p>%s</p>") % self.env._(
+                "The invoices below were paid after their due date. Late-payment interest "
+                "is due for the days of delay, from the day after each due date up to and "
+                "including the day of payment, as computed below. We ask you to pay the "
+                "total by the date shown."
+            )
+        text = (self.direct_wording and self.level_id.letter_text_direct) or (
+            self.level_id.letter_text
+        )
+        if self.debtor_type != "consumer" or not text or "231" not in text:
+            return text
+        paragraphs = [self._credit_consumer_paragraph()]
+        if self.interest_amount:
+            paragraphs.append(
+                self.env._(
+                    "From the day after each due date, legal interest runs at the rate of "
+                    "art. 1284 of the Italian Civil Code, as computed below."
+                )
+            )
+        if self.stage in ("formal_notice", "final_notice", "legal"):
+            paragraphs.append(
+                self.env._(
+                    "This letter also interrupts the limitation period (art. 2943 of the "
+                    "Italian Civil Code)."
+                )
+            )
+        return Markup("").join(Markup("<p>%s</p>") % paragraph for paragraph in paragraphs)
+
+    def _credit_consumer_paragraph(self):
+        if self.stage == "formal_notice":
+            return self.env._(
+                "The invoices below are still unpaid. With this letter we formally demand "
+                "payment and place you in default (art. 1219 of the Italian Civil Code)."
+            )
+        return self.env._(
+            "The invoices below are still unpaid. We ask you to pay the amount due by the "
+            "date shown."
+        )
+
+    def _credit_payment_days(self):
+        """Days to pay from the letter's date. A final notice (art. 1454 c.c.) gives at
+        least 15 days from *receipt*: the channel's delivery allowance is added."""
+        self.ensure_one()
+        if self.kind == "interest_statement":
+            return STATEMENT_PAYMENT_DAYS
+        days = self.level_id.payment_days
+        if self.stage == "final_notice":
+            days = max(days, FINAL_NOTICE_MIN_DAYS) + self.delivery_allowance_days
+        return days
+
+    def _credit_delivery_allowance_days(self):
+        """Days the letter may take to reach the customer: the slowest of its channels
+        (the term must hold whichever copy the customer receives)."""
+        self.ensure_one()
+        company = self.company_id
+        allowances = []
+        by_pec = self.send_pec and self.partner_id._credit_pec_address()
+        if by_pec or (self.send_email and self.partner_id.email):
+            allowances.append(company.credit_dunning_email_delivery_days)
+        if self.print_letter or not allowances:
+            allowances.append(company.credit_dunning_post_delivery_days)
+        return max(allowances)
 
     def init(self):
         # idempotence: no second live letter for the same customer, currency, level and day
@@ -179,16 +333,26 @@ class CreditDunningLetter(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _credit_create_from_proposals(self, run, proposals, rows_by_id, compensated_moves):
+    def _credit_create_from_proposals(
+        self, run, proposals, rows_by_id, compensated_moves, unapplied_credits=None
+    ):
         """Bulk-create the letters and items the core proposed, charges included: the
-        values are computed first, then written by two ``create`` calls."""
+        values are computed first, then written by two ``create`` calls.
+
+        ``compensated_moves``: ``{move id: 'sent' or 'invoiced'}``, whose EUR 40 a sent
+        letter claimed (see :meth:`_credit_compensation_claims`); ``unapplied_credits``:
+        ``{(partner id, currency id): (amount, [credit line ids])}`` of unapplied credits
+        to deduct.
+        """
         Level = self.env["credit.dunning.level"]
+        unapplied_credits = unapplied_credits or {}
         currencies = self.env["res.currency"].browse(
             {proposal.group[1] for _policy, proposal in proposals}
         )
         digits = {currency.id: currency.decimal_places for currency in currencies}
         context = self._credit_charges_context(
-            [item.key for _policy, proposal in proposals for item, _level in proposal.items]
+            [item.key for _policy, proposal in proposals for item, _level in proposal.items],
+            self.env["res.partner"].browse({proposal.group[0] for _policy, proposal in proposals}),
         )
         letter_values, lines_per_letter = [], []
         # a handful of levels for thousands of letters: read their settings once
@@ -207,12 +371,16 @@ class CreditDunningLetter(models.Model):
         for policy, proposal in proposals:
             level = Level.browse(proposal.level.key)
             partner_id, currency_id = proposal.group
+            credit_amount, credit_line_ids = unapplied_credits.get(proposal.group, (0.0, []))
             values = {
                 **run_defaults,
                 "partner_id": partner_id,
                 "currency_id": currency_id,
                 "policy_id": policy.id,
                 "direct_wording": proposal.direct_wording,
+                "debtor_type": context["debtor_types"][partner_id],
+                "unapplied_credit_amount": credit_amount,
+                "unapplied_credit_line_ids": credit_line_ids,
                 **level_defaults[level.id],
             }
             lines = [
@@ -258,52 +426,122 @@ class CreditDunningLetter(models.Model):
         partner_names = {partner.id: partner.name for partner in partners}
         levels = Level.browse({values["level_id"] for values in letter_values})
         level_names = {level.id: (level.name, level.stage) for level in levels}
+        digits = {
+            currency.id: currency.decimal_places
+            for currency in self.env["res.currency"].browse(
+                {values["currency_id"] for values in letter_values}
+            )
+        }
+        credit_links = []
         for values in letter_values:
             level_name, stage = level_names[values["level_id"]]
             values.setdefault("error_message", None)
+            values.setdefault("kind", "dunning")
+            values.setdefault("debtor_type", None)
+            values.setdefault("unapplied_credit_amount", 0.0)
+            credit_links.append(values.pop("unapplied_credit_line_ids", None) or [])
+            _round_amounts(values, LETTER_AMOUNT_FIELDS, digits[values["currency_id"]])
             values.update(
                 name=f"{level_name} - {partner_names[values['partner_id']]} - {values['date']}",
                 stage=stage,
-                amount_total=values["amount_due"]
-                + values["interest_amount"]
-                + values["compensation_amount"]
-                + values["fee_amount"],
+                amount_total=_round(
+                    values["amount_due"]
+                    + values["interest_amount"]
+                    + values["compensation_amount"]
+                    + values["fee_amount"]
+                    - values["unapplied_credit_amount"],
+                    digits[values["currency_id"]],
+                ),
                 mail_retry_count=0,
             )
         self.env.flush_all()
         letter_ids = _insert_rows(self.env, self._name, letter_values)
-        line_values = [
-            {"interest_detail": None, **values, "letter_id": letter_id}
-            for letter_id, lines in zip(letter_ids, lines_per_letter, strict=True)
-            for values in lines
-        ]
-        for values in line_values:
-            del values["move_id"]  # related to the receivable line, not stored
+        line_values = []
+        letters = zip(letter_ids, letter_values, lines_per_letter, strict=True)
+        for letter_id, letter, lines in letters:
+            for values in lines:
+                values = {**LINE_DEFAULTS, **values, "letter_id": letter_id}
+                _round_amounts(values, LINE_AMOUNT_FIELDS, digits[letter["currency_id"]])
+                del values["move_id"]  # related to the receivable line, not stored
+                line_values.append(values)
         _insert_rows(self.env, "credit.dunning.letter.line", line_values)
+        self._credit_link_credits(letter_ids, credit_links)
         self.env.invalidate_all()
         return self.browse(letter_ids)
 
+    def _credit_link_credits(self, letter_ids, credit_links):
+        """Fill the letters' unapplied credit items (a many2many) in one statement."""
+        pairs = [
+            (letter_id, line_id)
+            for letter_id, line_ids in zip(letter_ids, credit_links, strict=True)
+            for line_id in line_ids
+        ]
+        if not pairs:
+            return
+        letters, lines = zip(*pairs, strict=True)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO credit_dunning_letter_credit_rel (letter_id, move_line_id) "
+                "SELECT * FROM unnest(%s::int[], %s::int[])",
+                list(letters),
+                list(lines),
+            )
+        )
+
     @api.model
-    def _credit_charges_context(self, move_line_ids):
-        """What every letter's charges need, fetched once: rates, payments, EUR."""
+    def _credit_charges_context(self, move_line_ids, partners=None):
+        """What every letter's charges need, fetched once: rates (statutory and legal),
+        payments and credit notes of the items, EUR 40 claims, waivers, the customers'
+        debtor types and languages."""
+        self.env.flush_all()  # the queries below read letters, invoices and reconciliations
         rate_table = self.env["credit.interest.rate"]._credit_rate_table()
+        legal_table = self.env["credit.legal.interest.rate"]._credit_rate_table()
+        payments, credit_notes = self._credit_item_settlements(move_line_ids)
+        partners = partners if partners is not None else self.env["res.partner"]
+        partners.fetch(["lang", "credit_debtor_type", "is_company", "vat"])
         return {
             "rate_table": {day: money.to_decimal(rate) for day, rate in rate_table.items()},
-            "payments": self._credit_item_payments(move_line_ids),
+            "legal_table": {day: money.to_decimal(rate) for day, rate in legal_table.items()},
+            "payments": payments,
+            "credit_notes": credit_notes,
+            "waived": self._credit_waived_moves(move_line_ids),
+            "debtor_types": {partner.id: partner._credit_debtor_type() for partner in partners},
+            "langs": {partner.id: partner.lang for partner in partners},
+            "formats": {},
             "eur": self.env.ref("base.EUR"),
             "converted": {},
         }
+
+    @api.model
+    def _credit_waived_moves(self, move_line_ids):
+        """Invoices of these receivable lines whose EUR 40 compensation was waived."""
+        if not move_line_ids:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT move.id
+                  FROM account_move_line item
+                  JOIN account_move move ON move.id = item.move_id
+                 WHERE item.id = ANY(%s) AND move.credit_compensation_waived
+                """,
+                list(move_line_ids),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _credit_compute_charges(self, compensated_moves=None):
         """Compute again the amounts of existing letters (after a fix, e.g. a new rate)."""
         if compensated_moves is None:
             compensated_moves = self._credit_compensated_moves()
-        context = self._credit_charges_context(self.line_ids.move_line_id.ids)
+        context = self._credit_charges_context(self.line_ids.move_line_id.ids, self.partner_id)
         for letter in self:
             letter_values = {
                 "date": letter.date,
                 "company_id": letter.company_id.id,
                 "currency_id": letter.currency_id.id,
+                "partner_id": letter.partner_id.id,
+                "debtor_type": letter.debtor_type,
             }
             lines = [
                 {
@@ -332,7 +570,12 @@ class CreditDunningLetter(models.Model):
                 record.write(
                     {
                         key: values.get(key, False)
-                        for key in ("interest_amount", "compensation_amount", "interest_detail")
+                        for key in (
+                            "interest_amount",
+                            "compensation_amount",
+                            "interest_detail",
+                            "compensation_carried",
+                        )
                     }
                 )
             letter.write(updates)
@@ -343,17 +586,17 @@ class CreditDunningLetter(models.Model):
 
         ``letter`` and ``lines`` are value dicts; the lines get their interest and
         compensation; returns the letter's amounts. When they cannot be computed (no
-        rate for a half-year, no exchange rate) the letter goes to 'error' with the
-        reason: a rate is never guessed, and the rest of the run goes on.
+        rate for a half-year or year, no exchange rate) the letter goes to 'error' with
+        the reason: a rate is never guessed, and the rest of the run goes on.
+
+        A consumer never owes D.Lgs. 231/2002 interest nor the EUR 40: at most legal
+        interest (art. 1284 c.c.) when the policy claims it.
         """
         zero = money.to_decimal(0)
         error = False
-        compensation = fee = zero
+        fee = zero
+        consumer = letter.get("debtor_type") == "consumer"
         try:
-            if level.charge_compensation:
-                compensation = self._credit_convert(
-                    interest_core.FLAT_COMPENSATION_EUR, context["eur"], letter, context
-                )
             if level.fee_type == "fixed":
                 fee = self._credit_convert(
                     level.fee_fixed, level.company_id.currency_id, letter, context
@@ -361,12 +604,13 @@ class CreditDunningLetter(models.Model):
         except UserError as exc:
             error = exc.args[0]
         amount_due = total_interest = total_compensation = zero
-        charge_interest = level.charge_interest
-        statutory = policy.interest_type == "statutory"
-        rate_table = context["rate_table"] if statutory else None
-        fixed_rate = None if statutory else policy.contractual_rate
+        rate_table, fixed_rate = self._credit_interest_basis(policy, consumer, context)
+        charge_interest = level.charge_interest and (rate_table or fixed_rate)
+        letter_format, days_word = self._credit_letter_format(letter, context)
+        claimed_here = set()
         for line in lines:
             line["interest_amount"] = line["compensation_amount"] = 0.0
+            line["compensation_carried"] = False
             if line.get("for_information"):
                 continue  # not yet due: listed apart, not demanded
             amount_due += money.to_decimal(line["open_amount"])
@@ -374,30 +618,31 @@ class CreditDunningLetter(models.Model):
                 continue
             if charge_interest:
                 try:
-                    result = interest_core.compute_interest(
-                        line["amount"],
-                        line["due_date"],
-                        letter["date"],
-                        payments=context["payments"].get(line["move_line_id"], ()),
-                        rate_table=rate_table,
-                        fixed_rate=fixed_rate,
-                        digits=digits,
+                    result = self._credit_line_interest(
+                        line, letter["date"], rate_table, fixed_rate, digits, context
                     )
                 except interest_core.MissingRateError as exc:
-                    error = self.env._(
-                        "No statutory late interest rate for the half-year(s) starting "
-                        "%(periods)s: add it under Credit Control > Configuration > Late "
-                        "Interest Rates, then put the letter back to review.",
-                        periods=", ".join(str(day) for day in exc.half_years),
-                    )
+                    error = self._credit_missing_rate_message(exc, consumer)
                     continue
                 line["interest_amount"] = float(result.total)
-                line["interest_detail"] = _format_interest(result, digits)
+                line["interest_detail"] = _format_interest(result, digits, letter_format, days_word)
                 total_interest += result.total
-            if compensation and line["move_id"] not in compensated_moves:
-                compensated_moves.add(line["move_id"])
-                line["compensation_amount"] = float(compensation)
-                total_compensation += compensation
+            if consumer or line["move_id"] in claimed_here:
+                continue
+            claim = compensated_moves.get(line["move_id"])
+            if not self._credit_claims_compensation(line, level, claim, context):
+                continue
+            try:
+                compensation = self._credit_convert(
+                    interest_core.FLAT_COMPENSATION_EUR, context["eur"], letter, context
+                )
+            except UserError as exc:
+                error = exc.args[0]
+                continue
+            claimed_here.add(line["move_id"])
+            line["compensation_amount"] = float(compensation)
+            line["compensation_carried"] = claim == "sent"
+            total_compensation += compensation
         if level.fee_type == "percent":
             fee = money.round_money(amount_due * money.to_decimal(level.fee_percent) / 100, digits)
         if error:
@@ -416,34 +661,143 @@ class CreditDunningLetter(models.Model):
             "fee_amount": float(fee),
         }
 
-    def _credit_compensated_moves(self):
-        lines = self.env["credit.dunning.letter.line"].search_fetch(
-            [
-                ("move_id", "in", self.line_ids.move_id.ids),
-                ("compensation_amount", ">", 0),
-                ("letter_id", "not in", self.ids),
-                ("letter_id.state", "!=", "cancelled"),
-            ],
-            ["move_id"],
-        )
-        return set(lines.move_id.ids)
+    @api.model
+    def _credit_interest_basis(self, policy, consumer, context):
+        """``(rate table, fixed rate)`` of the interest a debtor owes; both empty: none.
+
+        Businesses and public administrations: the policy's statutory (D.Lgs. 231/2002)
+        or contractual rate. Consumers: legal interest (art. 1284 c.c.) when the policy
+        claims it, else nothing (a contractual late-interest clause with a consumer is
+        presumed unfair, Codice del Consumo art. 33, and is not applied by the run).
+        """
+        if consumer:
+            legal_table = context["legal_table"] if policy.consumer_legal_interest else None
+            return legal_table, None
+        if policy.interest_type == "statutory":
+            return context["rate_table"], None
+        return None, policy.contractual_rate
 
     @api.model
-    def _credit_item_payments(self, line_ids):
-        """``{receivable line id: [(date, amount in the line's currency)]}`` in one query."""
-        if not line_ids:
+    def _credit_line_interest(self, line, until, rate_table, fixed_rate, digits, context, **kw):
+        """Interest of one item up to ``until``: payments reduce the base from the day
+        after their date, matched credit notes from the due date."""
+        return interest_core.compute_interest(
+            line["amount"],
+            line["due_date"],
+            until,
+            payments=context["payments"].get(line["move_line_id"], ()),
+            credit_notes=context["credit_notes"].get(line["move_line_id"], ()),
+            rate_table=rate_table or None,
+            fixed_rate=None if rate_table else fixed_rate,
+            digits=digits,
+            **kw,
+        )
+
+    @api.model
+    def _credit_claims_compensation(self, line, level, claim, context):
+        """Whether the item's invoice carries the EUR 40 on this letter.
+
+        Claimed once, by a level that claims it; then carried on every later letter
+        (whatever its level, the agency's included) until paid or waived. Once
+        invoiced, the EUR 40 is on the charges invoice and no longer on letters.
+        """
+        if line["move_id"] in context["waived"] or claim == "invoiced":
+            return False
+        return claim == "sent" or level.charge_compensation
+
+    def _credit_missing_rate_message(self, exc, consumer):
+        if consumer:
+            return self.env._(
+                "No legal interest rate (art. 1284 c.c.) for the year(s) %(years)s: add it "
+                "under Credit Control > Configuration > Legal Interest Rates, then put the "
+                "letter back to review.",
+                years=", ".join(sorted({str(day.year) for day in exc.half_years})),
+            )
+        return self.env._(
+            "No statutory late interest rate for the half-year(s) starting "
+            "%(periods)s: add it under Credit Control > Configuration > Late "
+            "Interest Rates, then put the letter back to review.",
+            periods=", ".join(str(day) for day in exc.half_years),
+        )
+
+    @api.model
+    def _credit_letter_format(self, letter, context):
+        """How the letter's language writes numbers and dates, and its word for days."""
+        lang = context["langs"].get(letter.get("partner_id")) or "en_US"
+        if lang not in context["formats"]:
+            data = self.env["res.lang"]._get_data(code=lang)
+            if not data:
+                data = self.env["res.lang"]._get_data(code="en_US")
+            context["formats"][lang] = (
+                LetterFormat(
+                    decimal_point=data.decimal_point or ".",
+                    thousands_sep=data.thousands_sep or "",
+                    date_format=data.date_format or "%d/%m/%Y",
+                ),
+                self.with_context(lang=lang).env._("days"),
+            )
+        return context["formats"][lang]
+
+    def _credit_compensated_moves(self):
+        """``{move id: 'sent' or 'invoiced'}`` for the invoices of these letters."""
+        line_ids = self.line_ids.move_line_id.ids
+        return self._credit_compensation_claims(line_ids, exclude_letters=self)
+
+    @api.model
+    def _credit_compensation_claims(self, move_line_ids, exclude_letters=None):
+        """Invoices (of these receivable lines) whose EUR 40 a **sent** letter claimed:
+        ``'invoiced'`` when that letter invoiced its charges, else ``'sent'``. A letter
+        in review, in error or cancelled claims nothing."""
+        if not move_line_ids:
             return {}
         self.env.cr.execute(
             SQL(
-                "SELECT debit_move_id, max_date, debit_amount_currency "
-                "FROM account_partial_reconcile WHERE debit_move_id = ANY(%s)",
+                """
+                SELECT item.move_id, BOOL_OR(letter.charge_move_id IS NOT NULL)
+                  FROM credit_dunning_letter_line line
+                  JOIN credit_dunning_letter letter ON letter.id = line.letter_id
+                  JOIN account_move_line item ON item.id = line.move_line_id
+                 WHERE letter.state = 'sent' AND line.compensation_amount > 0
+                   AND item.move_id IN (
+                       SELECT move_id FROM account_move_line WHERE id = ANY(%s))
+                   AND NOT letter.id = ANY(%s)
+              GROUP BY item.move_id
+                """,
+                list(move_line_ids),
+                (exclude_letters or self.browse()).ids,
+            )
+        )
+        return {
+            move_id: "invoiced" if invoiced else "sent"
+            for move_id, invoiced in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _credit_item_settlements(self, line_ids):
+        """Per receivable line, ``[(date, amount)]`` of its payments and ``[amount]`` of
+        its matched credit notes (both in the line's currency), in one query."""
+        if not line_ids:
+            return {}, {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partial.debit_move_id, partial.max_date, partial.debit_amount_currency,
+                       credit_move.move_type IN ('out_refund', 'in_refund')
+                  FROM account_partial_reconcile partial
+                  JOIN account_move_line credit_line ON credit_line.id = partial.credit_move_id
+                  JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                 WHERE partial.debit_move_id = ANY(%s)
+                """,
                 list(line_ids),
             )
         )
-        payments = {}
-        for line_id, day, amount in self.env.cr.fetchall():
-            payments.setdefault(line_id, []).append((day, amount))
-        return payments
+        payments, credit_notes = {}, {}
+        for line_id, day, amount, is_credit_note in self.env.cr.fetchall():
+            if is_credit_note:
+                credit_notes.setdefault(line_id, []).append(amount)
+            else:
+                payments.setdefault(line_id, []).append((day, amount))
+        return payments, credit_notes
 
     @api.model
     def _credit_convert(self, amount, from_currency, letter, context):
@@ -603,7 +957,7 @@ class CreditDunningLetter(models.Model):
                 print_letter=True,
                 channel_note=self.env._("No e-mail address: sent as a printed letter instead."),
             )
-        if self.level_id.post_charges and not self.charge_move_id:
+        if self._credit_posts_charges() and not self.charge_move_id:
             values["charge_move_id"] = self._credit_post_charges().id
         if mail:
             values.update(state="sending", mail_id=mail.id, sent_by_pec=bool(pec_address))
@@ -784,7 +1138,7 @@ class CreditDunningLetter(models.Model):
     def _credit_letter_attachment(self):
         report = self.env.ref("credit_control.action_report_dunning_letter")
         content, _report_type = report._render_qweb_pdf(report, self.ids)
-        filename = f"{self.level_id.with_context(lang=self.lang).name} {self.date}.pdf"
+        filename = f"{self.with_context(lang=self.lang).title} {self.date}.pdf"
         return self.env["ir.attachment"].create(
             {
                 "name": filename.replace("/", "-"),
@@ -795,13 +1149,74 @@ class CreditDunningLetter(models.Model):
             }
         )
 
+    def _credit_posts_charges(self):
+        """Whether sending the letter invoices its charges (once)."""
+        self.ensure_one()
+        if self.kind == "interest_statement":
+            return self.policy_id.interest_statement_invoice
+        return self.level_id.post_charges
+
+    def _credit_interest_label(self):
+        """How the letter's interest is named on an invoice: never "legal" for the
+        D.Lgs. 231/2002 rate."""
+        self.ensure_one()
+        if self.debtor_type == "consumer":
+            return self.env._("Legal interest (art. 1284 c.c.)")
+        if self.policy_id.interest_type == "contractual":
+            return self.env._("Late payment interest (contractual rate)")
+        return self.env._("Late payment interest (D.Lgs. 231/2002 art. 5)")
+
+    def _credit_interest_to_invoice(self):
+        """Interest of each item not invoiced yet: only the days after the previous
+        charges invoice of the same item, never the same days twice. Stored on the
+        items (``charged_interest_amount``, ``charged_until``); returns the total."""
+        self.ensure_one()
+        items = self.line_ids.filtered("interest_amount")
+        if not items:
+            return 0.0
+        previous = dict(
+            self.env["credit.dunning.letter.line"]._read_group(
+                [
+                    ("move_line_id", "in", items.move_line_id.ids),
+                    ("letter_id", "!=", self.id),
+                    ("letter_id.charge_move_id", "!=", False),
+                    ("charged_until", "!=", False),
+                ],
+                ["move_line_id"],
+                ["charged_until:max"],
+            )
+        )
+        context = self._credit_charges_context(items.move_line_id.ids, self.partner_id)
+        rate_table, fixed_rate = self._credit_interest_basis(
+            self.policy_id, self.debtor_type == "consumer", context
+        )
+        digits = self.currency_id.decimal_places
+        total = 0.0
+        for item in items:
+            since = previous.get(item.move_line_id)
+            amount = item.interest_amount
+            if since:
+                values = {
+                    "move_line_id": item.move_line_id.id,
+                    "amount": item.amount,
+                    "due_date": item.due_date,
+                }
+                result = self._credit_line_interest(
+                    values, self.date, rate_table, fixed_rate, digits, context, start_after=since
+                )
+                amount = float(result.total)
+            item.write({"charged_interest_amount": amount, "charged_until": self.date})
+            total += amount
+        return self.currency_id.round(total)
+
     def _credit_post_charges(self):
-        """A posted customer invoice of the letter's fee, interest and compensation."""
+        """A posted customer invoice of the letter's fee, interest not invoiced yet and
+        compensation."""
         level = self.level_id
         lines = []
         for amount, label in (
             (self.fee_amount, self.env._("Dunning fee")),
-            (self.interest_amount, self.env._("Late payment interest (D.Lgs. 231/2002)")),
+            (self._credit_interest_to_invoice(), self._credit_interest_label()),
             (
                 self.compensation_amount,
                 self.env._("Recovery costs compensation (D.Lgs. 231/2002 art. 6)"),
@@ -956,19 +1371,46 @@ def _append_body(bodies, key, body):
     bodies[key] = bodies[key] + Markup("<br/>") + body if key in bodies else body
 
 
-def _format_interest(result, digits):
-    """The interest computation as text lines, for the letter and the item."""
+#: money columns of a letter and of its items, rounded to the currency before storing
+LETTER_AMOUNT_FIELDS = (
+    "amount_due",
+    "interest_amount",
+    "compensation_amount",
+    "fee_amount",
+    "unapplied_credit_amount",
+)
+LINE_AMOUNT_FIELDS = ("amount", "open_amount", "interest_amount", "compensation_amount")
+#: item columns the charges may leave unset (NULL in the bulk insert)
+LINE_DEFAULTS = {
+    "interest_detail": None,
+    "compensation_carried": None,
+    "charged_interest_amount": None,
+    "charged_until": None,
+    "paid_date": None,
+}
+
+
+def _round(amount, digits):
+    return float(money.round_money(amount, digits))
+
+
+def _round_amounts(values, field_names, digits):
+    """Money rounded to the currency (no 1056.6799999999998 in the database)."""
+    for field_name in field_names:
+        if values.get(field_name) is not None:
+            values[field_name] = _round(values[field_name], digits)
+
+
+def _format_interest(result, digits, letter_format, days_word):
+    """The interest computation as text lines in the letter's language (its numbers,
+    dates and word for days), for the letter and the item."""
+    amount, rate, day = letter_format.amount, letter_format.rate, letter_format.date
     return "\n".join(
-        f"{_day(segment.start)} - {_day(segment.end)}: "
-        f"{segment.days} d x {segment.base:,.{digits}f} x {segment.rate}% / "
-        f"{interest_core.YEAR_DAYS} = {segment.interest:,.{digits}f}"
+        f"{day(segment.start)} - {day(segment.end)}: "
+        f"{segment.days} {days_word} x {amount(segment.base, digits)} x {rate(segment.rate)}% / "
+        f"{interest_core.YEAR_DAYS} = {amount(segment.interest, digits)}"
         for segment in result.segments
     )
-
-
-def _day(day):
-    """dd/mm/yyyy, the way the letter shows dates (faster than strftime for thousands)."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def _insert_rows(env, model_name, rows):

@@ -22,11 +22,19 @@ class CreditDunningLetterLine(models.Model):
     )
     # not stored: a second foreign key would lock every invoice row again at insert time
     move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
-    level_id = fields.Many2one(comodel_name="credit.dunning.level", required=True)
+    level_id = fields.Many2one(
+        comodel_name="credit.dunning.level",
+        help="The level the item reached; empty on an interest statement.",
+    )
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(required=True)
     days_late = fields.Integer(
-        aggregator="avg", help="Days from the due date to the letter's date."
+        aggregator="avg",
+        help="Days from the due date to the letter's date (to the payment date on an "
+        "interest statement).",
+    )
+    paid_date = fields.Date(
+        string="Paid On", help="On an interest statement: the day the invoice was paid in full."
     )
     # Floats shown as money in the views: the amounts arrive rounded to the currency by
     # the core, and a Monetary field costs a record lookup per value in a bulk create
@@ -44,4 +52,17 @@ class CreditDunningLetterLine(models.Model):
     )
     interest_detail = fields.Text(
         help="The computation: one line per period of constant rate and open amount."
+    )
+    compensation_carried = fields.Boolean(
+        help="The EUR 40 was claimed by an earlier letter already sent: carried, not new."
+    )
+    charged_interest_amount = fields.Float(
+        string="Interest Invoiced",
+        digits=0,
+        help="Interest of this item billed by the letter's charges invoice: only the days "
+        "after the previous charges invoice of the same item.",
+    )
+    charged_until = fields.Date(
+        string="Interest Invoiced Until",
+        help="Last day of interest billed for this item by the letter's charges invoice.",
     )

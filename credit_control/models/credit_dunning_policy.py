@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .credit_dunning_policy_defaults import DEFAULT_LEVELS
+from .credit_dunning_policy_defaults import WORDING_FIXES
 
 
 class CreditDunningPolicy(models.Model):
@@ -51,6 +52,30 @@ class CreditDunningPolicy(models.Model):
         "Earlier Notice': that text is used, so the letter never mentions a notice that "
         "was not sent. Off: every item climbs the ladder one level at a time.",
     )
+    consumer_legal_interest = fields.Boolean(
+        string="Legal Interest for Consumers",
+        help="Claim legal interest (art. 1284 c.c., yearly rate of the legal interest rate "
+        "table) from consumers at the levels that claim late interest. Consumers never owe "
+        "D.Lgs. 231/2002 interest nor the EUR 40 compensation; without this option they are "
+        "claimed no interest at all.",
+    )
+    legal_rate_warning = fields.Char(compute="_compute_legal_rate_warning")
+    interest_statement = fields.Boolean(
+        string="Interest Statements",
+        help="Propose an interest statement (nota interessi di mora) for invoices paid late "
+        "and never claimed: the days, rate and interest of each, and the EUR 40 where due. "
+        "Proposed by each dunning run and by the button on the customer.",
+    )
+    interest_statement_months = fields.Integer(
+        string="Statement Period (Months)",
+        default=12,
+        help="Invoices paid in this many months before the statement's date.",
+    )
+    interest_statement_invoice = fields.Boolean(
+        string="Invoice Statements",
+        help="Post the statement's interest and compensation as a customer invoice when it "
+        "is sent (once).",
+    )
 
     @api.depends("level_ids")
     def _compute_level_count(self):
@@ -65,6 +90,15 @@ class CreditDunningPolicy(models.Model):
                 policy.level_ids.mapped("charge_interest")
             )
             policy.rate_warning = warning if uses_table else False
+
+    @api.depends("consumer_legal_interest", "level_ids.charge_interest")
+    def _compute_legal_rate_warning(self):
+        warning = self.env["credit.legal.interest.rate"]._credit_missing_rate_warning()
+        for policy in self:
+            uses_table = policy.consumer_legal_interest and any(
+                policy.level_ids.mapped("charge_interest")
+            )
+            policy.legal_rate_warning = warning if uses_table else False
 
     @api.constrains("contractual_rate", "interest_type")
     def _check_contractual_rate(self):
@@ -118,6 +152,32 @@ class CreditDunningPolicy(models.Model):
             company.sudo().credit_dunning_policy_id = policy
             policies |= policy
         return policies
+
+    @api.model
+    def _credit_fix_shipped_wording(self):
+        """At every upgrade: replace sentences of earlier shipped letter texts that a
+        manager left untouched (e.g. the D.Lgs. 231/2002 rate once called "tasso
+        legale"). Edited texts are left alone."""
+        self.env["credit.dunning.level"].flush_model(["letter_text"])
+        for lang, old, new in WORDING_FIXES:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE credit_dunning_level
+                       SET letter_text = jsonb_set(
+                               letter_text, ARRAY[%s], to_jsonb(replace(letter_text->>%s, %s, %s)))
+                     WHERE letter_text->>%s LIKE %s
+                    """,
+                    lang,
+                    lang,
+                    old,
+                    new,
+                    lang,
+                    f"%{old}%",
+                )
+            )
+        self.env["credit.dunning.level"].invalidate_model(["letter_text"])
+        return True
 
     @api.model
     def _credit_default_policy_values(self, company):

@@ -90,18 +90,18 @@ DEFAULT_LEVELS = [
             "charge_compensation": True,
             "letter_text": "<p>The invoices below are still unpaid. With this letter we "
             "formally demand payment and place you in default (art. 1219 of the Italian "
-            "Civil Code). Under Legislative Decree 231/2002, late-payment interest runs from "
-            "the day after each due date at the statutory rate (art. 5), and a flat "
-            "compensation of EUR 40 per invoice is due for recovery costs (art. 6), as "
-            "computed below.</p><p>This letter also interrupts the limitation period "
+            "Civil Code). From the day after each due date, late-payment interest runs at "
+            "the rate set by art. 5 of Legislative Decree 231/2002, and a flat compensation "
+            "of EUR 40 per invoice is due for recovery costs (art. 6 of the same decree), "
+            "as computed below.</p><p>This letter also interrupts the limitation period "
             "(art. 2943 of the Italian Civil Code).</p>",
             "letter_text_it": "<p>Le fatture qui elencate risultano ancora insolute. Con la "
             "presente le intimiamo formalmente il pagamento e la costituiamo in mora ai "
-            "sensi dell'art. 1219 del Codice Civile. Ai sensi del D.Lgs. 231/2002 decorrono "
-            "dal giorno successivo a ciascuna scadenza gli interessi moratori al tasso "
-            "legale (art. 5) ed è dovuto l'importo forfettario di 40 euro per fattura a "
-            "titolo di risarcimento dei costi di recupero (art. 6), come calcolato di "
-            "seguito.</p><p>La presente vale anche quale atto interruttivo della "
+            "sensi dell'art. 1219 del Codice Civile. Dal giorno successivo a ciascuna "
+            "scadenza decorrono gli interessi moratori al tasso previsto dall'art. 5 del "
+            "D.Lgs. 231/2002 ed è dovuto l'importo forfettario di 40 euro per fattura a "
+            "titolo di risarcimento dei costi di recupero (art. 6 del medesimo decreto), "
+            "come calcolato di seguito.</p><p>La presente vale anche quale atto interruttivo della "
             "prescrizione (art. 2943 c.c.).</p>",
             "letter_text_direct": "<p>The invoices below are still unpaid. With "
             "this letter we formally demand payment and place you in default (art. 1219 of "
@@ -192,5 +192,31 @@ DEFAULT_LEVELS = [
             "del credito è in corso di affidamento a una società di recupero crediti, che La "
             "contatterà. Eventuali ulteriori spese saranno poste a Suo carico.</p>",
         },
+    ),
+]
+
+#: Sentences of earlier versions of the shipped wording, and what replaces them at an
+#: upgrade (only where a manager left them as shipped). The D.Lgs. 231/2002 rate is not
+#: the "tasso legale" (art. 1284 c.c.): letters never call it so.
+WORDING_FIXES = [
+    (
+        "it_IT",
+        "Ai sensi del D.Lgs. 231/2002 decorrono dal giorno successivo a ciascuna scadenza gli "
+        "interessi moratori al tasso legale (art. 5) ed è dovuto l'importo forfettario di 40 "
+        "euro per fattura a titolo di risarcimento dei costi di recupero (art. 6), come "
+        "calcolato di seguito.",
+        "Dal giorno successivo a ciascuna scadenza decorrono gli interessi moratori al tasso "
+        "previsto dall'art. 5 del D.Lgs. 231/2002 ed è dovuto l'importo forfettario di 40 "
+        "euro per fattura a titolo di risarcimento dei costi di recupero (art. 6 del medesimo "
+        "decreto), come calcolato di seguito.",
+    ),
+    (
+        "en_US",
+        "Under Legislative Decree 231/2002, late-payment interest runs from the day after "
+        "each due date at the statutory rate (art. 5), and a flat compensation of EUR 40 per "
+        "invoice is due for recovery costs (art. 6), as computed below.",
+        "From the day after each due date, late-payment interest runs at the rate set by "
+        "art. 5 of Legislative Decree 231/2002, and a flat compensation of EUR 40 per "
+        "invoice is due for recovery costs (art. 6 of the same decree), as computed below.",
     ),
 ]

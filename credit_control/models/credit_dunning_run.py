@@ -109,6 +109,7 @@ class CreditDunningRun(models.Model):
             run._check_can_compute()
             run._lock_company()
             run._compute_letters()
+            run._compute_interest_statements()
             run.state = "computed"
             run._credit_remember_run_date()
         return True
@@ -246,15 +247,17 @@ class CreditDunningRun(models.Model):
         )
         return self.env.cr.dictfetchall()
 
-    def _partners_with_unmatched_credit(self, partner_ids, tolerance):
-        """Commercial partners with an unreconciled incoming payment or credit on receivable:
-        they may have paid; a controller matches the payment before anyone is chased."""
+    def _unapplied_credits(self, partner_ids, tolerance):
+        """Unreconciled incoming payments and credit notes on receivable, per customer and
+        currency: ``{(partner id, currency id): (amount, [line ids])}``, amount positive in
+        that currency. They are deducted on the letter (the customer may have paid)."""
         if not partner_ids:
-            return set()
+            return {}
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT partner.commercial_partner_id
+                SELECT partner.commercial_partner_id, aml.currency_id,
+                       -SUM(aml.amount_residual_currency), ARRAY_AGG(aml.id ORDER BY aml.id)
                   FROM account_move_line aml
                   JOIN res_partner partner ON partner.id = aml.partner_id
                   JOIN account_account account ON account.id = aml.account_id
@@ -262,17 +265,51 @@ class CreditDunningRun(models.Model):
                    AND account.account_type = 'asset_receivable'
                    AND NOT aml.reconciled AND aml.amount_residual < %s
                    AND partner.commercial_partner_id = ANY(%s)
+              GROUP BY partner.commercial_partner_id, aml.currency_id
                 """,
                 self.company_id.id,
                 -tolerance,
                 list(partner_ids),
             )
         )
-        return {row[0] for row in self.env.cr.fetchall()}
+        return {
+            (partner_id, currency_id): (float(amount), line_ids)
+            for partner_id, currency_id, amount, line_ids in self.env.cr.fetchall()
+        }
+
+    def _groups_covered_by_credits(self, rows, unapplied_credits, partners):
+        """Customers (and currencies) whose unapplied credits cover everything past due:
+        left out, each named in the run's note with the figures."""
+        past_due = defaultdict(float)
+        for row in rows:
+            group = (row["commercial_partner_id"], row["currency_id"])
+            if group in unapplied_credits and row["date_maturity"] < self.date:
+                past_due[group] += float(row["amount_residual_currency"])
+        covered, notes = set(), []
+        currencies = self.env["res.currency"].browse(
+            {currency for _p, currency in unapplied_credits}
+        )
+        currency_of = {currency.id: currency for currency in currencies}
+        for group, open_amount in past_due.items():
+            credit_amount = unapplied_credits[group][0]
+            currency = currency_of[group[1]]
+            if currency.compare_amounts(credit_amount, open_amount) < 0:
+                continue
+            covered.add(group)
+            notes.append(
+                self.env._(
+                    "%(customer)s left out: unapplied payments or credit notes of %(credit)s "
+                    "cover the %(due)s past due; match them to the invoices.",
+                    customer=partners.browse(group[0]).name,
+                    credit=currency.format(credit_amount),
+                    due=currency.format(open_amount),
+                )
+            )
+        return covered, notes
 
     def _previous_letters(self, line_ids):
         """Per item, the highest level it had; per (partner, currency), the last letter date;
-        moves whose EUR 40 compensation was already claimed; letters of the run's day."""
+        invoices whose EUR 40 a sent letter claimed; letters of the run's day."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -305,20 +342,10 @@ class CreditDunningRun(models.Model):
             last_dates[partner_id, currency_id] = last_date
             if today:
                 same_day.add((partner_id, currency_id))
-        cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT item.move_id
-                  FROM credit_dunning_letter_line line
-                  JOIN credit_dunning_letter letter ON letter.id = line.letter_id
-                  JOIN account_move_line item ON item.id = line.move_line_id
-                 WHERE letter.company_id = %s AND letter.state != 'cancelled'
-                   AND line.compensation_amount > 0
-                """,
-                self.company_id.id,
-            )
+        # {move id: 'sent' or 'invoiced'}: the EUR 40 a sent letter claimed
+        compensated_moves = self.env["credit.dunning.letter"]._credit_compensation_claims(
+            list(line_ids)
         )
-        compensated_moves = {row[0] for row in cr.fetchall()}
         return item_levels, last_dates, same_day, compensated_moves
 
     def _sent_letters(self, line_ids):
@@ -373,7 +400,8 @@ class CreditDunningRun(models.Model):
             for partner in partners
             if partner.credit_dunning_pause_until and partner.credit_dunning_pause_until > self.date
         }
-        with_credit = self._partners_with_unmatched_credit(partner_ids, tolerance)
+        unapplied_credits = self._unapplied_credits(partner_ids, tolerance)
+        covered, credit_notes = self._groups_covered_by_credits(rows, unapplied_credits, partners)
         policies = partners._credit_dunning_policies(company)
         item_levels, _last_dates, same_day, compensated = self._previous_letters(
             [row["id"] for row in rows]
@@ -382,16 +410,11 @@ class CreditDunningRun(models.Model):
         notes = []
         if paused:
             notes.append(self.env._("%s customer(s) paused.", len(paused)))
-        if with_credit:
-            notes.append(
-                self.env._(
-                    "%s customer(s) with an unmatched payment or credit left out.", len(with_credit)
-                )
-            )
+        notes += credit_notes
         rows_by_policy = defaultdict(list)
         for row in rows:
             partner_id = row["commercial_partner_id"]
-            if partner_id in paused or partner_id in with_credit:
+            if partner_id in paused or (partner_id, row["currency_id"]) in covered:
                 continue
             if (partner_id, row["currency_id"]) in same_day:
                 continue  # one letter per customer and day: the run is idempotent
@@ -443,14 +466,14 @@ class CreditDunningRun(models.Model):
             )
             proposals += [(policy, proposal) for proposal in plan.letters]
         rows_by_id = {row["id"]: row for row in rows}
-        letters = self._credit_insert_letters(proposals, rows_by_id, compensated)
+        letters = self._credit_insert_letters(proposals, rows_by_id, compensated, unapplied_credits)
         notes.append(self.env._("%s letter(s) proposed.", len(letters)))
         if letters and self._credit_sending_note():
             notes.append(self._credit_sending_note())
         self.note = "\n".join(notes)
         return letters
 
-    def _credit_insert_letters(self, proposals, rows_by_id, compensated):
+    def _credit_insert_letters(self, proposals, rows_by_id, compensated, unapplied_credits):
         """Insert the proposed letters; a run of the same company that committed the same
         letters in the meantime (its snapshot was not ours) ends in the plain message,
         never in a raw unique-index error nor a broken transaction."""
@@ -458,7 +481,7 @@ class CreditDunningRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 return Letter._credit_create_from_proposals(
-                    self, proposals, rows_by_id, compensated
+                    self, proposals, rows_by_id, compensated, unapplied_credits=unapplied_credits
                 )
         except psycopg2.errors.UniqueViolation:
             raise UserError(self._credit_concurrent_message()) from None
@@ -468,6 +491,24 @@ class CreditDunningRun(models.Model):
             "Another dunning run of %(company)s is computing right now; try again in a moment.",
             company=self.company_id.name,
         )
+
+    def _compute_interest_statements(self):
+        """Interest statements for invoices paid late, for customers whose policy
+        proposes them (``interest_statement``); named in the run's note."""
+        statements = self.env["credit.dunning.letter"]._credit_propose_interest_statements(
+            self.company_id, self.date, run=self
+        )
+        if statements:
+            self.note = "\n".join(
+                filter(
+                    None,
+                    [
+                        self.note,
+                        self.env._("%s interest statement(s) proposed.", len(statements)),
+                    ],
+                )
+            )
+        return statements
 
     # ------------------------------------------------------------------
     # Send

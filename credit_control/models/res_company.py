@@ -99,6 +99,18 @@ class ResCompany(models.Model):
         "for levels that send by PEC. Its 'FROM Filtering' (or user name) is the sender "
         "address; the mailbox's receipts must reach the SdI notifications alias.",
     )
+    credit_dunning_email_delivery_days = fields.Integer(
+        string="E-mail Delivery Allowance (Days)",
+        default=0,
+        help="Days added to a final notice's 15 days (art. 1454 c.c. counts them from "
+        "receipt) when it goes by e-mail.",
+    )
+    credit_dunning_post_delivery_days = fields.Integer(
+        string="Post Delivery Allowance (Days)",
+        default=5,
+        help="Days added to a final notice's 15 days (art. 1454 c.c. counts them from "
+        "receipt) when it goes as a printed letter by post.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

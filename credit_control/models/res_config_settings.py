@@ -71,8 +71,19 @@ class ResConfigSettings(models.TransientModel):
     credit_interest_rate_warning = fields.Char(
         compute="_compute_credit_interest_rate_warning",
     )
+    credit_legal_interest_rate_warning = fields.Char(
+        compute="_compute_credit_interest_rate_warning",
+    )
+    credit_dunning_email_delivery_days = fields.Integer(
+        related="company_id.credit_dunning_email_delivery_days", readonly=False
+    )
+    credit_dunning_post_delivery_days = fields.Integer(
+        related="company_id.credit_dunning_post_delivery_days", readonly=False
+    )
 
     def _compute_credit_interest_rate_warning(self):
         warning = self.env["credit.interest.rate"]._credit_missing_rate_warning()
+        legal_warning = self.env["credit.legal.interest.rate"]._credit_missing_rate_warning()
         for settings in self:
             settings.credit_interest_rate_warning = warning
+            settings.credit_legal_interest_rate_warning = legal_warning

@@ -11,6 +11,7 @@ from . import test_credit_views
 from . import test_demo_data
 from . import test_demo_italian
 from . import test_dunning
+from . import test_dunning_amounts
 from . import test_dunning_scoring
 from . import test_dunning_screens
 from . import test_foundation

@@ -194,22 +194,26 @@ class TestDunning(TestDunningCommon):
         self._credit_pay(invoice, date(2024, 7, 16), amount=600)
         # 61 days late on 31 July 2024: formal notice, across the 1 July boundary
         letter = self._letter_of(self._run(date(2024, 7, 31)), partner)
+        # the paid 600.00 runs up to its payment day included (16 Jul - 31 May = 46 days)
         # 1-30 Jun 2024: 30 d x 1,000 x 12.50 % / 365 = 10.27
-        # 1-15 Jul 2024: 15 d x 1,000 x 12.25 % / 365 =  5.03
-        # 16-31 Jul 2024: 16 d x  400 x 12.25 % / 365 =  2.15
+        # 1-16 Jul 2024: 16 d x 1,000 x 12.25 % / 365 =  5.37
+        # 17-31 Jul 2024: 15 d x  400 x 12.25 % / 365 =  2.01
         self.assertEqual(letter.level_id, self.notice)
         self.assertAlmostEqual(letter.amount_due, 400.0)
-        self.assertAlmostEqual(letter.interest_amount, 17.45)
+        self.assertAlmostEqual(letter.interest_amount, 17.65)
         self.assertAlmostEqual(letter.compensation_amount, 40.0)
-        self.assertAlmostEqual(letter.amount_total, 457.45)
+        self.assertAlmostEqual(letter.amount_total, 457.65)
         self.assertEqual(len(letter.line_ids.interest_detail.splitlines()), 3)
-        # the EUR 40 is claimed once per invoice: the final notice does not claim it again
+        # the EUR 40 is claimed once per invoice and carried on the final notice: same 40
         letter.action_approve()
         letter.action_send()
         final = self._letter_of(self._run(date(2024, 8, 20)), partner)
         self.assertEqual(final.level_id, self.final)
-        self.assertAlmostEqual(final.compensation_amount, 0.0)
-        self.assertGreater(final.interest_amount, letter.interest_amount)
+        self.assertAlmostEqual(final.compensation_amount, 40.0)
+        self.assertTrue(final.line_ids.compensation_carried)
+        # 17 Jul-20 Aug: 35 d x 400 x 12.25 % / 365 = 4.70; 10.27 + 5.37 + 4.70 = 20.34
+        self.assertAlmostEqual(final.interest_amount, 20.34)
+        self.assertAlmostEqual(final.amount_total, 400 + 20.34 + 40)
 
     def test_contractual_rate_of_a_partner_policy(self):
         policy = self.policy.copy(
@@ -609,7 +613,7 @@ class TestDunning(TestDunningCommon):
         item = letter.line_ids
         self.assertEqual((item.days_late, item.due_date), (50, self.today - timedelta(days=50)))
         self.assertGreater(len(item.interest_detail.splitlines()), 0)
-        self.assertIn(" d x 1,234.56 x ", item.interest_detail)
+        self.assertIn(" days x 1,234.56 x ", item.interest_detail)
         self.assertEqual(letter.create_uid, self.env.user)
 
 

@@ -9,6 +9,7 @@ from core.interest import FLAT_COMPENSATION_EUR
 from core.interest import MissingRateError
 from core.interest import compute_interest
 from core.interest import half_years_between
+from core.interest import yearly_to_half_years
 
 # H2 2025 and H1 2026 rates of the shipped table (ECB 2.15 + 8)
 RATES = {date(2025, 7, 1): Decimal("10.15"), date(2026, 1, 1): Decimal("10.15")}
@@ -39,8 +40,10 @@ def test_across_a_half_year_boundary_uses_each_half_years_rate():
     assert result.total == Decimal("178.68")
 
 
-def test_partial_payment_reduces_the_base_from_its_date():
-    # 1,000.00 due 31 May 2024; 600.00 paid on 16 Jul 2024; to 31 Aug 2024
+def test_partial_payment_reduces_the_base_from_the_day_after_its_date():
+    # 1,000.00 due 31 May 2024; 600.00 paid on 16 Jul 2024; to 31 Aug 2024.
+    # The paid 600.00 runs up to 16 July included (16 July - 31 May = 46 days):
+    # 1-16 Jul: 16 x 1,000 x 12.25 % / 365 = 5.37; 17 Jul-31 Aug: 46 x 400 x 12.25 % / 365 = 6.18
     result = compute_interest(
         1000,
         date(2024, 5, 31),
@@ -50,10 +53,10 @@ def test_partial_payment_reduces_the_base_from_its_date():
     )
     assert [(s.base, s.days, s.interest) for s in result.segments] == [
         (Decimal(1000), 30, Decimal("10.27")),
-        (Decimal(1000), 15, Decimal("5.03")),
-        (Decimal(400), 47, Decimal("6.31")),
+        (Decimal(1000), 16, Decimal("5.37")),
+        (Decimal(400), 46, Decimal("6.18")),
     ]
-    assert result.total == Decimal("21.61")
+    assert result.total == Decimal("21.82")
 
 
 def test_payment_in_full_stops_interest_and_early_payment_counts_from_the_start():
@@ -64,8 +67,9 @@ def test_payment_in_full_stops_interest_and_early_payment_counts_from_the_start(
         payments=[(date(2024, 6, 11), 1000)],
         rate_table=RATES_2024,
     )
-    # only 1-10 June accrue: 10 x 1,000 x 12.5 % / 365 = 3.42
-    assert paid.total == Decimal("3.42")
+    # 1-11 June accrue, the payment day included (11 June - 31 May = 11 days):
+    # 11 x 1,000 x 12.5 % / 365 = 3.767 -> 3.77
+    assert paid.total == Decimal("3.77")
     before_due = compute_interest(
         1000,
         date(2024, 5, 31),
@@ -94,3 +98,34 @@ def test_contractual_rate_and_currency_digits():
 def test_flat_compensation_and_half_year_listing():
     assert Decimal("40.00") == FLAT_COMPENSATION_EUR
     assert half_years_between(date(2026, 1, 1), date(2026, 6, 30)) == [date(2026, 1, 1)]
+
+
+def test_credit_note_reduces_the_base_from_the_due_date():
+    # 1,000.00 due 31 May 2024, a 300.00 credit note matched on 20 June, to 30 June:
+    # 30 x 700 x 12.5 % / 365 = 7.19 (not 1,000 until 20 June)
+    result = compute_interest(
+        1000, date(2024, 5, 31), date(2024, 6, 30), credit_notes=[300], rate_table=RATES_2024
+    )
+    assert result.total == Decimal("7.19")
+
+
+def test_start_after_bills_only_the_new_days():
+    # invoiced up to 15 June: 16-30 June = 15 x 1,000 x 12.5 % / 365 = 5.14
+    result = compute_interest(
+        1000,
+        date(2024, 5, 31),
+        date(2024, 6, 30),
+        rate_table=RATES_2024,
+        start_after=date(2024, 6, 15),
+    )
+    assert [(s.start, s.days) for s in result.segments] == [(date(2024, 6, 16), 15)]
+    assert result.total == Decimal("5.14")
+
+
+def test_yearly_legal_table_keeps_a_rate_until_the_next_row():
+    table = yearly_to_half_years({date(2025, 1, 1): 2.0, date(2026, 1, 1): 1.6})
+    # 1,000.00 due 31 Dec 2025, to 30 Jan 2026: 30 x 1,000 x 1.6 % / 365 = 1.32
+    result = compute_interest(1000, date(2025, 12, 31), date(2026, 1, 30), rate_table=table)
+    assert result.total == Decimal("1.32")
+    with pytest.raises(MissingRateError):
+        compute_interest(1000, date(2026, 12, 31), date(2027, 1, 30), rate_table=table)
