@@ -5,6 +5,10 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+# Context keys by which other add-ons' posting guards remember that the user confirmed
+# them; our wizard carries them so that confirming ours doesn't re-open theirs.
+OTHER_GUARD_CONFIRMATIONS = ("bypass_risk",)
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -18,22 +22,33 @@ class AccountMove(models.Model):
     )
 
     def action_post(self):
-        if not self.env.context.get("credit_hold_checked"):
-            action = self._credit_hold_check()
-            if action:
-                return action
+        action = self._credit_hold_check()
+        if action:
+            return action
         result = super().action_post()
         self._credit_request_first_reports()
         return result
 
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        self._credit_log_hold_decision(posted)
+        return posted
+
     def _credit_hold_check(self):
         """None when posting may go on, else the confirmation/override wizard's action.
-        Raises a UserError when the company blocks and the user is no credit manager."""
+        Raises a UserError when the company blocks and the user is no credit manager.
+
+        Code running as superuser (data files, scheduled actions) has nobody to ask. A user
+        who confirmed the wizard posts with ``credit_hold_checked`` in the context; that
+        key never lets a user who is no credit manager through a block.
+        """
+        if self.env.su:
+            return None
         moves = self.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
                 and m.state == "draft"
-                and m.company_id.credit_hold_mode != "off"
+                and m.company_id._credit_hold_mode() != "off"
             )
         )
         if not moves:
@@ -51,7 +66,7 @@ class AccountMove(models.Model):
                     reasons_by_move[move] = reasons
         if not reasons_by_move:
             return None
-        block = any(m.company_id.credit_hold_mode == "block" for m in reasons_by_move)
+        block = any(m.company_id._credit_hold_mode() == "block" for m in reasons_by_move)
         is_manager = self.env.user.has_group("credit_control.group_credit_manager")
         text = "\n".join(
             f"{move.partner_id.commercial_partner_id.name}: {reason}"
@@ -66,11 +81,14 @@ class AccountMove(models.Model):
                     reasons=text,
                 )
             )
+        if self.env.context.get("credit_hold_checked"):
+            return None
         wizard = self.env["credit.hold.wizard"].create(
             {
                 "move_ids": [Command.set(self.ids)],
                 "reasons": text,
                 "mode": "block" if block else "warn",
+                "validate_id": self.env.context.get("credit_hold_validate_id"),
             }
         )
         return {
@@ -80,7 +98,25 @@ class AccountMove(models.Model):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            # another add-on's guard confirmed before ours (e.g. OCA account_financial_risk's
+            # "bypass_risk"): keep its confirmation, or its wizard would open again
+            "context": {
+                key: self.env.context[key]
+                for key in OTHER_GUARD_CONFIRMATIONS
+                if key in self.env.context
+            },
         }
+
+    def _credit_log_hold_decision(self, posted):
+        """Log the accepted warning or the manager's override on the invoices and customers
+        actually posted (another add-on's guard may still have stopped them)."""
+        wizard_id = self.env.context.get("credit_hold_wizard_id")
+        if not wizard_id or not posted:
+            return
+        wizard = self.env["credit.hold.wizard"].browse(wizard_id).exists()
+        moves = posted & wizard.move_ids if wizard else posted.browse()
+        if moves:
+            wizard._credit_log(moves)
 
     def _credit_request_first_reports(self):
         """New customers get a first business report from the next scheduled refresh

@@ -20,6 +20,16 @@ class ResPartner(models.Model):
         "blocked, as set in the settings.",
     )
     credit_hold_reason = fields.Char(string="Hold Reason", copy=False, tracking=True)
+    credit_hold_ineffective = fields.Boolean(
+        compute="_compute_credit_hold_ineffective",
+        help="The current company's credit hold mode is Off: neither the hold nor the credit "
+        "limit stops or warns anyone posting an invoice.",
+    )
+
+    def _compute_credit_hold_ineffective(self):
+        ineffective = self.env.company._credit_hold_mode() == "off"
+        for partner in self:
+            partner.credit_hold_ineffective = ineffective
 
     def write(self, vals):
         hold_fields = {"credit_hold", "credit_hold_reason"}

@@ -8,7 +8,8 @@ from odoo.exceptions import UserError
 
 class CreditHoldWizard(models.TransientModel):
     """Posting a customer invoice held for credit: accept a warning, or (credit manager)
-    override a block with a reason. Both are logged in the invoice's and customer's chatter."""
+    override a block with a reason. Both are logged in the invoice's and customer's chatter
+    once the invoices are posted."""
 
     _name = "credit.hold.wizard"
     _description = "Credit Hold Confirmation"
@@ -19,6 +20,12 @@ class CreditHoldWizard(models.TransientModel):
     override_reason = fields.Char(
         help="Why the invoice is posted despite the hold (logged in the chatter)."
     )
+    validate_id = fields.Many2one(
+        comodel_name="validate.account.move",
+        readonly=True,
+        ondelete="cascade",
+        help="Set when the invoices were posted from the list: confirming replays that posting.",
+    )
 
     def action_confirm(self):
         self.ensure_one()
@@ -27,6 +34,30 @@ class CreditHoldWizard(models.TransientModel):
                 raise AccessError(self.env._("Only a credit manager may override a credit hold."))
             if not (self.override_reason or "").strip():
                 raise UserError(self.env._("Give the reason for overriding the credit hold."))
+        confirmed = {"credit_hold_checked": True, "credit_hold_wizard_id": self.id}
+        if self.validate_id:
+            result = self.validate_id.with_context(**confirmed).validate_move()
+        else:
+            result = self.move_ids.with_context(**confirmed).action_post()
+        return self._credit_keep_confirmation(result, confirmed)
+
+    def _credit_keep_confirmation(self, result, confirmed):
+        """Another add-on's guard (OCA account_financial_risk's "Partner risk exceeded")
+        may answer our posting with its own wizard: its "Continue" posts again, and must
+        not find our hold again. The client opens that wizard with the action's context,
+        so our confirmation travels in it."""
+        if not isinstance(result, dict):
+            return {"type": "ir.actions.act_window_close"}
+        if result.get("type") == "ir.actions.act_window" and result.get("res_model"):
+            context = result.get("context")
+            if isinstance(context, dict) or not context:
+                result = dict(result, context={**(context or {}), **confirmed})
+        return result
+
+    def _credit_log(self, moves):
+        """The accepted warning or the override, on ``moves`` and their customers."""
+        self.ensure_one()
+        if self.mode == "block":
             body = self.env._(
                 "Credit hold overridden by %(user)s: %(reason)s",
                 user=self.env.user.name,
@@ -34,13 +65,11 @@ class CreditHoldWizard(models.TransientModel):
             )
         else:
             body = self.env._("Credit warning accepted by %(user)s.", user=self.env.user.name)
-        details = Markup("<br/>").join(self.reasons.splitlines())
+        details = Markup("<br/>").join((self.reasons or "").splitlines())
         message = Markup("%s<br/>%s") % (body, details)
-        result = self.move_ids.with_context(credit_hold_checked=True).action_post()
-        for move in self.move_ids:
+        for move in moves:
             move.message_post(body=message)
         # logged on the customer too, by a user who may not edit contacts
         author = self.env.user.partner_id.id
-        for partner in self.move_ids.partner_id.commercial_partner_id.sudo():
+        for partner in moves.partner_id.commercial_partner_id.sudo():
             partner.message_post(body=message, author_id=author)
-        return result or {"type": "ir.actions.act_window_close"}

@@ -5,9 +5,9 @@ class ValidateAccountMove(models.TransientModel):
     _inherit = "validate.account.move"
 
     def validate_move(self):
-        # posting several invoices from the list goes through this wizard, not action_post
-        if not self.env.context.get("credit_hold_checked"):
-            action = self.move_ids._credit_hold_check()
-            if action:
-                return action
+        # posting several invoices from the list goes through this wizard, not action_post;
+        # once confirmed, our hold wizard replays this one (its "force post" included)
+        action = self.move_ids.with_context(credit_hold_validate_id=self.id)._credit_hold_check()
+        if action:
+            return action
         return super().validate_move()
