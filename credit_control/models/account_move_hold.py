@@ -60,7 +60,10 @@ class AccountMove(models.Model):
             open_amounts = partners._credit_open_amounts(company)
             for move in company_moves:
                 reasons = move.partner_id.commercial_partner_id._credit_hold_reasons(
-                    company, move.amount_total_signed, open_amounts
+                    company,
+                    move.amount_total_signed,
+                    open_amounts,
+                    check_limit=not move._credit_limit_guarded_elsewhere(),
                 )
                 if reasons:
                     reasons_by_move[move] = reasons
@@ -106,6 +109,21 @@ class AccountMove(models.Model):
                 if key in self.env.context
             },
         }
+
+    def _credit_limit_guarded_elsewhere(self):
+        """Whether another add-on asks about this invoice's credit limit: OCA
+        account_financial_risk's guard, which reads the same core ``credit_limit``, is about
+        to ask (or was confirmed: ``bypass_risk``). Ours then leaves the limit to it and
+        holds only for its own reasons (hold flag, band E, overdue items): one question per
+        fact, not the same one twice."""
+        self.ensure_one()
+        if not hasattr(type(self), "risk_exception_msg"):
+            return False
+        if self.env.context.get("bypass_risk"):
+            return True
+        if self.company_id["allow_overrisk_invoice_validation"]:
+            return False
+        return bool(self.sudo().risk_exception_msg())
 
     def _credit_log_hold_decision(self, posted):
         """Log the accepted warning or the manager's override on the invoices and customers

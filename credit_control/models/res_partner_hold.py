@@ -86,8 +86,9 @@ class ResPartner(models.Model):
                 entry[1] = max(entry[1], dates.days_between(oldest_due, today))
         return result
 
-    def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
-        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
+    def _credit_hold_reasons(self, company, new_amount, open_amounts=None, check_limit=True):
+        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer
+        (``check_limit=False``: another guard asks about the credit limit)."""
         self.ensure_one()
         partner = self.commercial_partner_id
         open_amounts = open_amounts or partner._credit_open_amounts(company)
@@ -110,7 +111,8 @@ class ResPartner(models.Model):
             )
         limit = partner.with_company(company).credit_limit
         if (
-            not currency.is_zero(limit)
+            check_limit
+            and not currency.is_zero(limit)
             and currency.compare_amounts(exposure + new_amount, limit) > 0
         ):
             reasons.append(

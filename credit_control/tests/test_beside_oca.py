@@ -207,7 +207,8 @@ class TestNamesMenusAndSettings(CreditControlCommon):
 @tagged("post_install", "-at_install")
 class TestPostingBesideFinancialRisk(CreditControlCommon):
     """Both guards on the same invoice: ours ("warn" or "block") and OCA
-    account_financial_risk's "Partner risk exceeded". Each is confirmed once."""
+    account_financial_risk's "Partner risk exceeded". Each asks once, about its own facts:
+    the credit limit (core ``credit_limit``, read by both) is asked about by theirs."""
 
     @classmethod
     def setUpClass(cls):
@@ -222,20 +223,25 @@ class TestPostingBesideFinancialRisk(CreditControlCommon):
         cls.boss = cls._credit_user(
             "risk_boss", "account.group_account_manager", risk_manager, email="b@example.com"
         )
-        cls.customer = cls._credit_customer("Both Guards S.p.A.", risk_invoice_open_include=True)
+        cls.customer = cls._credit_customer(
+            "Both Guards S.p.A.",
+            risk_invoice_open_include=True,
+            credit_hold=True,
+            credit_hold_reason="Cheque returned",
+        )
         cls.customer.with_company(cls.env.company).credit_limit = 1500.0
         # 1,000.00 open, not yet due; a new invoice of 800.00 makes 1,800.00 > 1,500.00
         cls._credit_invoice(
             cls.customer, 1000.0, cls.today, due_date=cls.today + timedelta(days=30)
         )
 
-    def _draft(self, user):
-        move = self._credit_invoice(self.customer, 800.0, self.today, post=False)
+    def _draft(self, user, customer=None):
+        move = self._credit_invoice(customer or self.customer, 800.0, self.today, post=False)
         return move.with_user(user)
 
     def _click_through(self, action, user, override_reason=None):
         """What the web client does: open each wizard with its action's context and press
-        its confirming button. Returns the wizards met, in order."""
+        its confirming button. Returns the wizards met, in order, with what they said."""
         met = []
         while isinstance(action, dict) and action.get("res_model") in (
             "credit.hold.wizard",
@@ -248,37 +254,64 @@ class TestPostingBesideFinancialRisk(CreditControlCommon):
                 .with_context(**(action.get("context") or {}))
                 .browse(action["res_id"])
             )
-            met.append(wizard._name)
             if wizard._name == "credit.hold.wizard":
+                met.append((wizard._name, wizard.reasons))
                 if wizard.mode == "block":
                     wizard.override_reason = override_reason
                 action = wizard.action_confirm()
             else:
+                met.append((wizard._name, wizard.exception_msg))
                 action = wizard.button_continue()
         return met
 
     def test_warn_both_guards_each_asked_once(self):
         self.env.company.credit_hold_mode = "warn"
         move = self._draft(self.clerk)
-        met = self._click_through(move.action_post(), self.clerk)
+        met = dict(self._click_through(move.action_post(), self.clerk))
         self.assertEqual(sorted(met), ["credit.hold.wizard", "partner.risk.exceeded.wiz"])
+        self.assertIn("Cheque returned", met["credit.hold.wizard"])
+        # the limit is asked about once, by OCA's guard
+        self.assertNotIn("credit limit", met["credit.hold.wizard"])
+        self.assertIn("exceeds the financial risk", met["partner.risk.exceeded.wiz"])
         self.assertEqual(move.state, "posted")
         self.assertIn("Credit warning accepted by Risk Clerk", move.message_ids[0].body)
-        self.assertIn("1,800.00", move.message_ids[0].body)
         _logger.info("BESIDE OCA: both guards confirmed once, %s posted", move.name)
+
+    def test_over_the_limit_only_one_question(self):
+        """A customer ours has nothing against but the limit: OCA's guard alone asks."""
+        self.env.company.credit_hold_mode = "warn"
+        customer = self._credit_customer("Limit Only", risk_invoice_open_include=True)
+        customer.with_company(self.env.company).credit_limit = 500.0
+        move = self._draft(self.clerk, customer)
+        met = self._click_through(move.action_post(), self.clerk)
+        self.assertEqual([name for name, __ in met], ["partner.risk.exceeded.wiz"])
+        self.assertEqual(move.state, "posted")
+
+    def test_our_limit_check_stays_when_oca_lets_invoices_through(self):
+        self.env.company.credit_hold_mode = "warn"
+        self.env.company.allow_overrisk_invoice_validation = True
+        customer = self._credit_customer("Limit Only Too", risk_invoice_open_include=True)
+        customer.with_company(self.env.company).credit_limit = 500.0
+        move = self._draft(self.clerk, customer)
+        met = self._click_through(move.action_post(), self.clerk)
+        self.assertEqual([name for name, __ in met], ["credit.hold.wizard"])
+        self.assertIn("800.00, over the credit limit of", met[0][1])
+        self.assertEqual(move.state, "posted")
 
     def test_manager_override_survives_the_risk_wizard(self):
         self.env.company.credit_hold_mode = "block"
         move = self._draft(self.boss)
         met = self._click_through(move.action_post(), self.boss, "Guarantee from the bank")
-        self.assertEqual(sorted(met), ["credit.hold.wizard", "partner.risk.exceeded.wiz"])
+        self.assertEqual(
+            sorted(name for name, __ in met), ["credit.hold.wizard", "partner.risk.exceeded.wiz"]
+        )
         self.assertEqual(move.state, "posted")
         self.assertIn("overridden by Risk Boss: Guarantee from the bank", move.message_ids[0].body)
 
     def test_a_clerk_is_not_let_through_a_block_by_the_risk_wizard(self):
         self.env.company.credit_hold_mode = "block"
         move = self._draft(self.clerk)
-        with self.assertRaisesRegex(UserError, "credit hold"):
+        with self.assertRaisesRegex(UserError, "Cheque returned"):
             move.with_context(bypass_risk=True, credit_hold_checked=True).action_post()
         self.assertEqual(move.state, "draft")
 
@@ -289,7 +322,8 @@ class TestPostingBesideFinancialRisk(CreditControlCommon):
         action = move.with_context(bypass_risk=True).action_post()
         self.assertEqual(action["res_model"], "credit.hold.wizard")
         self.assertEqual(action["context"], {"bypass_risk": True})
-        self.assertEqual(self._click_through(action, self.clerk), ["credit.hold.wizard"])
+        met = self._click_through(action, self.clerk)
+        self.assertEqual([name for name, __ in met], ["credit.hold.wizard"])
         self.assertEqual(move.state, "posted")
 
     def _post_from_list(self, move, user):
@@ -306,7 +340,7 @@ class TestPostingBesideFinancialRisk(CreditControlCommon):
         self.env.company.allow_overrisk_invoice_validation = True
         move = self._draft(self.clerk)
         met = self._click_through(self._post_from_list(move, self.clerk), self.clerk)
-        self.assertEqual(met, ["credit.hold.wizard"])
+        self.assertEqual([name for name, __ in met], ["credit.hold.wizard"])
         self.assertEqual(move.state, "posted")
         self.assertIn("Credit warning accepted", move.message_ids[0].body)
 
