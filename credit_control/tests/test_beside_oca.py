@@ -223,17 +223,14 @@ class TestPostingBesideFinancialRisk(CreditControlCommon):
         cls.boss = cls._credit_user(
             "risk_boss", "account.group_account_manager", risk_manager, email="b@example.com"
         )
-        cls.customer = cls._credit_customer(
-            "Both Guards S.p.A.",
-            risk_invoice_open_include=True,
-            credit_hold=True,
-            credit_hold_reason="Cheque returned",
-        )
+        cls.customer = cls._credit_customer("Both Guards S.p.A.", risk_invoice_open_include=True)
         cls.customer.with_company(cls.env.company).credit_limit = 1500.0
         # 1,000.00 open, not yet due; a new invoice of 800.00 makes 1,800.00 > 1,500.00
-        cls._credit_invoice(
+        opening = cls._credit_invoice(
             cls.customer, 1000.0, cls.today, due_date=cls.today + timedelta(days=30)
         )
+        assert opening.state == "posted"
+        cls.customer.write({"credit_hold": True, "credit_hold_reason": "Cheque returned"})
 
     def _draft(self, user, customer=None):
         move = self._credit_invoice(customer or self.customer, 800.0, self.today, post=False)
