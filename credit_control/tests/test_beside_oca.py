@@ -11,6 +11,7 @@ from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -394,3 +395,19 @@ class TestHoldConfirmation(CreditControlCommon):
         move = self._credit_invoice(customer, 10.0, self.today, post=False)
         move.sudo().action_post()
         self.assertEqual(move.state, "posted")
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsMenuInTheBrowser(HttpCase):
+    def test_settings_menu_lands_on_the_credit_management_section(self):
+        """The Settings menu's address opens the Invoicing tab at our first setting."""
+        url = self.env.ref("credit_control.action_credit_control_settings_section").url
+        self.browser_js(
+            url,
+            "console.log('test successful')",
+            ready="""document.querySelector('.settings_tab .tab.selected[data-key="account"]')
+                && document.querySelector('#credit_controller_setting')
+                && window.location.hash === '#credit_controller_setting'""",
+            login="admin",
+            timeout=120,
+        )
