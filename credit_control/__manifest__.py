@@ -39,6 +39,8 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        # last: puts every screen's menu in its place
+        "views/credit_control_menu_order.xml",
     ],
     "assets": {
         "web.assets_tests": ["credit_control/static/tests/tours/*.js"],

@@ -16,7 +16,8 @@ odoo_found() {
     export ODOO_PYTHON ODOO_ADDONS
     [ -n "$ODOO_PYTHONPATH" ] && export PYTHONPATH="$ODOO_PYTHONPATH${PYTHONPATH:+:$PYTHONPATH}"
     odoo_conf="$build_dir/odoo.conf"
-    cat > "$odoo_conf" <<CONF
+    # written aside and renamed: scripts running in parallel (tools/test) never read half a file
+    cat > "$odoo_conf.$$" <<CONF
 [options]
 addons_path = $ODOO_ADDONS
 data_dir = $build_dir/data
@@ -26,6 +27,7 @@ db_port = $db_port
 db_password = False
 without_demo = False
 CONF
+    mv -f "$odoo_conf.$$" "$odoo_conf"
     return 0
 }
 

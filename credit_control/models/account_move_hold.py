@@ -30,6 +30,11 @@ def is_hold_checked(moves):
     return set(moves.ids) <= moves.env.cr.cache.get(HOLD_CHECKED_KEY, set())
 
 
+# Context keys by which other add-ons' posting guards remember that the user confirmed
+# them; our wizard carries them so that confirming ours doesn't re-open theirs.
+OTHER_GUARD_CONFIRMATIONS = ("bypass_risk",)
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -50,13 +55,17 @@ class AccountMove(models.Model):
     )
 
     def action_post(self):
-        if not is_hold_checked(self):
-            action = self._credit_hold_check()
-            if action:
-                return action
+        action = self._credit_hold_check()
+        if action:
+            return action
         result = super().action_post()
         self._credit_request_first_reports()
         return result
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        self._credit_log_hold_decision(posted)
+        return posted
 
     def _credit_hold_findings(self):
         """``(reasons by move, block)`` for the draft customer invoices of ``self``
@@ -65,7 +74,7 @@ class AccountMove(models.Model):
             lambda m: (
                 m.move_type == "out_invoice"
                 and m.state == "draft"
-                and m.company_id.credit_hold_mode != "off"
+                and m.company_id._credit_hold_mode() != "off"
             )
         )
         reasons_by_move = {}
@@ -75,11 +84,14 @@ class AccountMove(models.Model):
             open_amounts = partners._credit_open_amounts(company)
             for move in company_moves:
                 reasons = move.partner_id.commercial_partner_id._credit_hold_reasons(
-                    company, move.amount_total_signed, open_amounts
+                    company,
+                    move.amount_total_signed,
+                    open_amounts,
+                    check_limit=not move._credit_limit_guarded_elsewhere(),
                 )
                 if reasons:
                     reasons_by_move[move] = reasons
-        block = any(m.company_id.credit_hold_mode == "block" for m in reasons_by_move)
+        block = any(m.company_id._credit_hold_mode() == "block" for m in reasons_by_move)
         return reasons_by_move, block
 
     @staticmethod
@@ -92,7 +104,16 @@ class AccountMove(models.Model):
 
     def _credit_hold_check(self):
         """None when posting may go on, else the confirmation/override wizard's action.
-        Raises a UserError when the company blocks and the user is no credit manager."""
+        Raises a UserError when the company blocks and the user is no credit manager,
+        whatever the context says.
+
+        Code running as superuser (data files, scheduled actions) has nobody to ask. The
+        invoices the wizard is posting right now are remembered on the cursor; a posting
+        that comes back after another add-on's wizard (OCA account_financial_risk's
+        "Continue") carries the confirmed wizard's id, checked in
+        ``_credit_hold_confirmed``."""
+        if self.env.su:
+            return None
         reasons_by_move, block = self._credit_hold_findings()
         if not reasons_by_move:
             return None
@@ -106,11 +127,14 @@ class AccountMove(models.Model):
                     reasons=text,
                 )
             )
+        if is_hold_checked(self) or self._credit_hold_confirmed(block):
+            return None
         wizard = self.env["credit.hold.wizard"].create(
             {
                 "move_ids": [Command.set(self.ids)],
                 "reasons": text,
                 "mode": "block" if block else "warn",
+                "validate_id": self.env.context.get("credit_hold_validate_id"),
             }
         )
         return {
@@ -120,7 +144,56 @@ class AccountMove(models.Model):
             "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            # another add-on's guard confirmed before ours (e.g. OCA account_financial_risk's
+            # "bypass_risk"): keep its confirmation, or its wizard would open again
+            "context": {
+                key: self.env.context[key]
+                for key in OTHER_GUARD_CONFIRMATIONS
+                if key in self.env.context
+            },
         }
+
+    def _credit_hold_confirmed(self, block):
+        """Whether the context names a hold wizard that this user confirmed for these
+        invoices (with a manager's reason when the hold blocks). A client can send any
+        context: the wizard itself is what is trusted, never a flag."""
+        wizard_id = self.env.context.get("credit_hold_wizard_id")
+        if not isinstance(wizard_id, int):
+            return False
+        wizard = self.env["credit.hold.wizard"].browse(wizard_id).exists()
+        return bool(
+            wizard
+            and wizard.confirmed
+            and wizard.create_uid == self.env.user
+            and self <= wizard.move_ids
+            and (not block or (wizard.mode == "block" and (wizard.override_reason or "").strip()))
+        )
+
+    def _credit_limit_guarded_elsewhere(self):
+        """Whether another add-on asks about this invoice's credit limit: OCA
+        account_financial_risk's guard, which reads the same core ``credit_limit``, is about
+        to ask (or was confirmed: ``bypass_risk``). Ours then leaves the limit to it and
+        holds only for its own reasons (hold flag, band E, overdue items): one question per
+        fact, not the same one twice."""
+        self.ensure_one()
+        if not hasattr(type(self), "risk_exception_msg"):
+            return False
+        if self.env.context.get("bypass_risk"):
+            return True
+        if self.company_id["allow_overrisk_invoice_validation"]:
+            return False
+        return bool(self.sudo().risk_exception_msg())
+
+    def _credit_log_hold_decision(self, posted):
+        """Log the accepted warning or the manager's override on the invoices and customers
+        actually posted (another add-on's guard may still have stopped them)."""
+        wizard_id = self.env.context.get("credit_hold_wizard_id")
+        if not wizard_id or not posted:
+            return
+        wizard = self.env["credit.hold.wizard"].browse(wizard_id).exists()
+        moves = posted & wizard.move_ids if wizard else posted.browse()
+        if moves:
+            wizard._credit_log(moves)
 
     def _credit_request_first_reports(self):
         """New customers get a first business report from the next scheduled refresh

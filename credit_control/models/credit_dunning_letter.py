@@ -1247,7 +1247,9 @@ class CreditDunningLetter(models.Model):
                 }
             )
         )
-        move.action_post()
+        # not action_post: the credit hold (ours, or another add-on's) guards new sales, and
+        # these charges claim an existing debt
+        move._post(soft=False)
         return move
 
     def _credit_schedule_calls(self):

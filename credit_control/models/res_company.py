@@ -26,8 +26,9 @@ class ResCompany(models.Model):
     credit_hold_mode = fields.Selection(
         selection=[("off", "Off"), ("warn", "Warn"), ("block", "Block")],
         string="Credit Hold",
-        default="off",
-        required=True,
+        # nullable on purpose (companies created before our module is loaded): NULL reads
+        # as the default, see _credit_hold_mode()
+        default="warn",
         help="What happens when a customer invoice is posted over the credit limit, for a "
         "band-E customer or a customer on hold: nothing, a warning the user may accept, or a "
         "block only a credit manager may override.",
@@ -45,6 +46,12 @@ class ResCompany(models.Model):
         default=50000.0,
         help="Customers owing more than this are refreshed as often as bands D-E.",
     )
+
+    def _credit_hold_mode(self):
+        """The hold mode, reading an empty value (a company created while the add-on was
+        not loaded) as the default, "warn"."""
+        self.ensure_one()
+        return self.credit_hold_mode or "warn"
 
     def _credit_score_weights(self):
         self.ensure_one()

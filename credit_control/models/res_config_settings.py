@@ -87,3 +87,27 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.credit_interest_rate_warning = warning
             settings.credit_legal_interest_rate_warning = legal_warning
+
+    credit_sdi_alias_name = fields.Char(
+        string="SdI Notification Alias",
+        help="The part before the @ of the address that receives SdI notifications by e-mail "
+        "(empty: no address, notifications are imported by hand).",
+    )
+
+    def _credit_sdi_alias(self):
+        return self.env.ref(
+            "credit_control.mail_alias_credit_sdi_notification", raise_if_not_found=False
+        )
+
+    def get_values(self):
+        values = super().get_values()
+        alias = self._credit_sdi_alias()
+        values["credit_sdi_alias_name"] = alias.sudo().alias_name if alias else False
+        return values
+
+    def set_values(self):
+        super().set_values()
+        alias = self._credit_sdi_alias()
+        name = (self.credit_sdi_alias_name or "").strip() or False
+        if alias and alias.sudo().alias_name != name:
+            alias.sudo().alias_name = name

@@ -51,6 +51,17 @@ class ResPartner(models.Model):
                     self._credit_check_manager_fields({k for k, v in vals.items() if v})
         return super().create(vals_list)
 
+    credit_hold_ineffective = fields.Boolean(
+        compute="_compute_credit_hold_ineffective",
+        help="The current company's credit hold mode is Off: neither the hold nor the credit "
+        "limit stops or warns anyone posting an invoice.",
+    )
+
+    def _compute_credit_hold_ineffective(self):
+        ineffective = self.env.company._credit_hold_mode() == "off"
+        for partner in self:
+            partner.credit_hold_ineffective = ineffective
+
     def write(self, vals):
         if set(vals) & MANAGER_FIELDS and not self.env.su:
             self._credit_check_manager_fields(set(vals), self.filtered(lambda p: not p.parent_id))
@@ -144,8 +155,9 @@ class ResPartner(models.Model):
             entry[1] = max(entry[1], dates.days_between(oldest_due, today))
         return result
 
-    def _credit_hold_reasons(self, company, new_amount, open_amounts=None):
-        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer."""
+    def _credit_hold_reasons(self, company, new_amount, open_amounts=None, check_limit=True):
+        """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer
+        (``check_limit=False``: another guard asks about the credit limit)."""
         self.ensure_one()
         # the invoice company's assessment, read for any user who posts
         partner = self.commercial_partner_id.sudo().with_company(company)
@@ -169,7 +181,8 @@ class ResPartner(models.Model):
             )
         limit = partner.with_company(company).credit_limit
         if (
-            not currency.is_zero(limit)
+            check_limit
+            and not currency.is_zero(limit)
             and currency.compare_amounts(exposure + new_amount, limit) > 0
         ):
             reasons.append(
