@@ -96,7 +96,7 @@ def setup(env):
 
 
 def run(env, files):
-    notifications = env["credit.sdi.notification"].import_files(files)
+    notifications = env["credit.sdi.notification"]._credit_import_files(files)
     matched = sum(1 for n in notifications if n.state == "matched")
     return f"{len(notifications)} notifications, {matched} matched"
 
