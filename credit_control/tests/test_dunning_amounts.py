@@ -403,8 +403,18 @@ class TestDunningAmounts(TestDunningCommon):
         with self.assertRaisesRegex(UserError, "No invoice of Luigi Verdi"):
             consumer.action_credit_interest_statement()
         self.statutory.consumer_legal_interest = True
-        action = consumer.action_credit_interest_statement()
+        # a viewer may not propose one (nothing is written); the controller may
+        viewer = self._credit_user(
+            "credit_vera", "credit_control.group_credit_viewer", company=self.company
+        )
+        with self.assertRaisesRegex(AccessError, "Only a credit user"):
+            consumer.with_user(viewer).action_credit_interest_statement()
+        self.assertFalse(
+            self.env["credit.dunning.letter"].search([("partner_id", "=", consumer.id)])
+        )
+        action = consumer.with_user(self.controller).action_credit_interest_statement()
         statement = self.env["credit.dunning.letter"].browse(action["res_id"])
+        self.assertEqual(statement.kind, "interest_statement")
         # 30 days x 1,000 x 2.00 % (legal rate 2025) / 365 = 1.64; never the EUR 40
         self.assertAlmostEqual(statement.interest_amount, 1.64)
         self.assertAlmostEqual(statement.compensation_amount, 0.0)
