@@ -5,6 +5,8 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
+from .credit_dunning_letter_security import dunning_action
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -16,9 +18,11 @@ class ResPartner(models.Model):
         if not self.env.user.has_group("credit_control.group_credit_user"):
             raise AccessError(self.env._("Only a credit user can propose an interest statement."))
         partner = self.commercial_partner_id
-        letters = self.env["credit.dunning.letter"]._credit_propose_interest_statements(
-            self.env.company, fields.Date.context_today(self), partners=partner
-        )
+        # the statement is proposed by the dunning code, as a run proposes its letters
+        with dunning_action(self.env):
+            letters = self.env["credit.dunning.letter"]._credit_propose_interest_statements(
+                self.env.company, fields.Date.context_today(self), partners=partner
+            )
         if not letters:
             raise UserError(
                 self.env._(

@@ -206,7 +206,7 @@ class TestDunning(TestDunningCommon):
         self.assertEqual(len(letter.line_ids.interest_detail.splitlines()), 3)
         # the EUR 40 is claimed once per invoice and carried on the final notice: same 40
         letter.action_approve()
-        letter.action_send()
+        self._send(letter)
         final = self._letter_of(self._run(date(2024, 8, 20)), partner)
         self.assertEqual(final.level_id, self.final)
         self.assertAlmostEqual(final.compensation_amount, 40.0)

@@ -234,7 +234,7 @@ class TestDunningAmounts(TestDunningCommon):
         second = self._letter_of(self._run(day(16)), partner)
         self.assertAlmostEqual(second.compensation_amount, 40.0)
         self.assertFalse(second.line_ids.compensation_carried)
-        second.action_send()
+        self._send(second)
         self.assertEqual(second.state, "sent")
         # the final notice does not claim the EUR 40 itself: it carries the one claimed
         third = self._letter_of(self._run(day(25)), partner)
@@ -244,14 +244,15 @@ class TestDunningAmounts(TestDunningCommon):
         # 1,000 + 25 days x 1.00 + 40 = 1,065.00
         self.assertAlmostEqual(third.amount_total, 1065.0)
         self.assertIn("already claimed in our earlier letter", self._html(third))
-        third.action_send()
+        self._send(third)
         # and so does the agency hand-off
         fourth = self._letter_of(self._run(day(35)), partner)
         self.assertEqual(fourth.level_id, agency)
         self.assertAlmostEqual(fourth.amount_total, 1000 + 35 + 40)
         # waived: no longer on the letter
         invoice.credit_compensation_waived = True
-        fourth._credit_compute_charges()
+        # the charges computed again by the dunning code (a letter is never written by hand)
+        fourth.sudo()._credit_compute_charges()
         self.assertAlmostEqual(fourth.compensation_amount, 0.0)
         self.assertAlmostEqual(fourth.amount_total, 1035.0)
 
@@ -261,7 +262,7 @@ class TestDunningAmounts(TestDunningCommon):
         partner = self._story_customer("Charges Srl")
         self._story_invoice(partner)
         notice = self._letter_of(self._run(day(15)), partner)
-        notice.action_send()
+        self._send(notice)
         # 15 days x 1.00 and the EUR 40
         self.assertEqual(
             sorted(notice.charge_move_id.invoice_line_ids.mapped("price_unit")), [15.0, 40.0]
@@ -270,7 +271,7 @@ class TestDunningAmounts(TestDunningCommon):
         # the letter claims all 25 days; the EUR 40 is on the first charges invoice
         self.assertAlmostEqual(final.interest_amount, 25.0)
         self.assertAlmostEqual(final.compensation_amount, 0.0)
-        final.action_send()
+        self._send(final)
         # the second charges invoice bills days 16-25 only
         self.assertEqual(final.charge_move_id.invoice_line_ids.mapped("price_unit"), [10.0])
         self.assertEqual(final.line_ids.charged_until, day(25))
@@ -299,7 +300,7 @@ class TestDunningAmounts(TestDunningCommon):
     def test_final_notice_date_counts_fifteen_days_from_receipt(self):
         partner = self._story_customer("Diffida Srl")
         self._story_invoice(partner)
-        self._letter_of(self._run(day(15)), partner).action_send()
+        self._send(self._letter_of(self._run(day(15)), partner))
         final = self._letter_of(self._run(day(25)), partner)
         self.assertEqual(final.stage, "final_notice")
         # e-mail (0 days) and post (5 days by default): the slower copy counts
@@ -377,14 +378,14 @@ class TestDunningAmounts(TestDunningCommon):
         html = self._html(statement)
         self.assertIn("Interest statement", html)
         self.assertIn("up to and including the day of payment", html)
-        statement.action_send()
+        self._send(statement)
         self.assertEqual(statement.state, "sent")
         # invoiced once: 12.00 of interest and the EUR 40
         self.assertEqual(
             sorted(statement.charge_move_id.invoice_line_ids.mapped("price_unit")), [12.0, 40.0]
         )
         # the 2,000 chased with interest, then paid late: its interest was claimed
-        notice.action_send()
+        self._send(notice)
         self._credit_pay(chased, day(18))
         # claimed: neither the next run nor the button propose either again
         next_run = self._run(day(60))
@@ -402,8 +403,18 @@ class TestDunningAmounts(TestDunningCommon):
         with self.assertRaisesRegex(UserError, "No invoice of Luigi Verdi"):
             consumer.action_credit_interest_statement()
         self.statutory.consumer_legal_interest = True
-        action = consumer.action_credit_interest_statement()
+        # a viewer may not propose one (nothing is written); the controller may
+        viewer = self._credit_user(
+            "credit_vera", "credit_control.group_credit_viewer", company=self.company
+        )
+        with self.assertRaisesRegex(AccessError, "Only a credit user"):
+            consumer.with_user(viewer).action_credit_interest_statement()
+        self.assertFalse(
+            self.env["credit.dunning.letter"].search([("partner_id", "=", consumer.id)])
+        )
+        action = consumer.with_user(self.controller).action_credit_interest_statement()
         statement = self.env["credit.dunning.letter"].browse(action["res_id"])
+        self.assertEqual(statement.kind, "interest_statement")
         # 30 days x 1,000 x 2.00 % (legal rate 2025) / 365 = 1.64; never the EUR 40
         self.assertAlmostEqual(statement.interest_amount, 1.64)
         self.assertAlmostEqual(statement.compensation_amount, 0.0)

@@ -117,8 +117,11 @@ class TestDunningPec(TestDunningCommon):
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.sent_by_pec)
         self.assertIn(f"Letter sent by PEC to {RECIPIENT}", letter.message_ids[:1].body)
-        # before any receipt the 15 days run from the letter's date
-        self.assertEqual(letter.pay_by, letter.date + timedelta(days=15))
+        # before any receipt the 15 days run from the letter's date, plus the allowance of
+        # the slower copy: the final notice also goes as a printed letter (post: 5 days)
+        self.assertTrue(letter.print_letter)
+        self.assertEqual(letter.delivery_allowance_days, 5)
+        self.assertEqual(letter.pay_by, letter.date + timedelta(days=15 + 5))
 
         # the acceptance receipt comes back to the PEC mailbox, fetched into the add-on's
         # alias (the SdI notifications' one): it goes to the letter, not to the SdI
@@ -140,6 +143,8 @@ class TestDunningPec(TestDunningCommon):
         self.assertEqual(
             letter.delivery_date, datetime(today.year, today.month, today.day, 23, 20, 0)
         )
+        # once delivered, no allowance: 15 days from the day of delivery
+        self.assertEqual(letter.delivery_allowance_days, 0)
         self.assertEqual(letter.pay_by, letter.date + timedelta(days=16))
         self.assertEqual(self.env["credit.sdi.notification"].search_count([]), notifications)
         # both receipts are attached to the letter
