@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .credit_dunning_policy_defaults import DEFAULT_LEVELS
+from .credit_dunning_policy_defaults import TEMPLATE_BODY_FIXES
 from .credit_dunning_policy_defaults import WORDING_FIXES
 
 
@@ -177,7 +178,38 @@ class CreditDunningPolicy(models.Model):
                 )
             )
         self.env["credit.dunning.level"].invalidate_model(["letter_text"])
+        self._credit_fix_shipped_template()
         return True
+
+    @api.model
+    def _credit_fix_shipped_template(self):
+        """Replace, in the translations of the dunning e-mail, the expressions and
+        sentences of earlier versions (a translation edited elsewhere is kept)."""
+        template = self.env.ref(
+            "credit_control.mail_template_dunning_letter", raise_if_not_found=False
+        )
+        if not template:
+            return
+        template.flush_recordset(["body_html"])
+        for lang, old, new in TEMPLATE_BODY_FIXES:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE mail_template
+                       SET body_html = jsonb_set(
+                               body_html, ARRAY[%s], to_jsonb(replace(body_html->>%s, %s, %s)))
+                     WHERE id = %s AND body_html->>%s LIKE %s
+                    """,
+                    lang,
+                    lang,
+                    old,
+                    new,
+                    template.id,
+                    lang,
+                    f"%{old}%",
+                )
+            )
+        template.invalidate_recordset(["body_html"])
 
     @api.model
     def _credit_default_policy_values(self, company):

@@ -220,3 +220,16 @@ WORDING_FIXES = [
         "invoice is due for recovery costs (art. 6 of the same decree), as computed below.",
     ),
 ]
+
+
+# Earlier shipped translations of the dunning e-mail (mail_template_dunning_letter) that an
+# upgrade does not replace on its own (Odoo keeps existing translations): the body of the
+# letter once came from the level alone, and the Italian used the plain present tense.
+TEMPLATE_BODY_FIXES = [
+    ("it_IT", "object.level_id.letter_text or ''", "object.letter_body or ''"),
+    (
+        "it_IT",
+        "Trova i dettagli nella lettera allegata.",
+        "Troverà i dettagli nella lettera allegata.",
+    ),
+]

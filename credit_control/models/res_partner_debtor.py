@@ -29,6 +29,7 @@ class ResPartner(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
+        groups="credit_control.group_credit_user",
         help="Business or public administration: D.Lgs. 231/2002 applies (statutory late "
         "interest, EUR 40 compensation). Consumer: never the decree; at most legal interest "
         "(art. 1284 c.c.) when the dunning policy claims it. Computed from the company flag, "

@@ -26,6 +26,7 @@ class ResPartner(models.Model):
     )
     credit_pec_email = fields.Char(
         string="PEC Address",
+        groups="credit_control.group_credit_user",
         help="The customer's certified e-mail (PEC) address, for the dunning levels that "
         "send by PEC. Where Italian e-invoicing (l10n_it_edi) is installed, its PEC "
         "address is used first.",

@@ -53,6 +53,7 @@ class ResPartner(models.Model):
 
     credit_hold_ineffective = fields.Boolean(
         compute="_compute_credit_hold_ineffective",
+        groups="credit_control.group_credit_user",
         help="The current company's credit hold mode is Off: neither the hold nor the credit "
         "limit stops or warns anyone posting an invoice.",
     )

@@ -1,6 +1,10 @@
 """The Italian demo company looks Italian: euros, Italy as fiscal country, Italian-speaking
 customers with full addresses, VAT numbers and PEC, its e-invoices and letters."""
 
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+
 from odoo.tests import TransactionCase
 from odoo.tests import tagged
 
@@ -89,7 +93,33 @@ class TestItalianDemo(TransactionCase):
         )
         self.assertEqual(letter.company_id, self.company)
         self.assertEqual(letter.currency_id, self.env.ref("base.EUR"))
-        # two of its three invoices are past due (52 and 14 days): EUR 40 each
+        # the first run proposes a first reminder: the ladder claims the EUR 40 from the
+        # formal notice on
+        self.assertEqual(letter.level_id.name, "First reminder")
+        self.assertEqual(letter.compensation_amount, 0.0)
+        # climb the ladder: each letter sent (recorded as the sending would, and dated back
+        # so that the next run, today, may follow it), until the formal notice
+        today = letter.date
+        for back in (45, 30, 15):
+            sent_on = today - timedelta(days=back)
+            letter.sudo().write(
+                {"state": "sent", "date": sent_on, "sent_date": datetime.combine(sent_on, time())}
+            )
+            wizard = (
+                self.env["credit.dunning.run.wizard"]
+                .with_company(self.company)
+                .create({"date": today, "company_id": self.company.id})
+            )
+            run = self.env["credit.dunning.run"].browse(wizard.action_start()["res_id"])
+            letter = run.letter_ids.filtered(
+                lambda x: x.partner_id.name == "Rossetti Forniture Srl"
+            )
+            if letter.level_id.charge_compensation:
+                break
+        self.assertEqual(letter.level_id.name, "Formal notice")
+        self.assertEqual(letter.currency_id, self.env.ref("base.EUR"))
+        # two of its three invoices are past due (52 and 14 days at install): EUR 40 each,
+        # in euros (the company's currency), not converted into dollars
         self.assertEqual(letter.compensation_amount, 80.0)
 
     def test_the_english_example_stays_in_the_main_company(self):
