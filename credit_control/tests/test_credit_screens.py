@@ -148,7 +148,7 @@ class TestCreditScreens(TestDunningCommon):
 
     def test_dunning_policy_and_pause_are_on_the_credit_tab(self):
         arch = self._arch("res.partner", "form", "base.view_partner_form")
-        page = arch.xpath("//page[@name='credit_control']")[0]
+        page = arch.xpath("//page[@name='credit_management']")[0]
         self.assertTrue(page.xpath(".//field[@name='credit_dunning_policy_id']"))
         self.assertTrue(page.xpath(".//field[@name='credit_dunning_pause_until']"))
 

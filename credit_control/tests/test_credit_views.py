@@ -21,7 +21,7 @@ class TestCreditScreens(CreditControlCommon):
         self.assertEqual(form.credit_band, self.customer.credit_band)
         self.assertEqual(form.credit_avg_days_late, 20.0)
         arch = self.env["res.partner"].get_view(view_type="form")["arch"]
-        self.assertIn('name="credit_control"', arch)
+        self.assertIn('name="credit_management"', arch)  # not OCA's credit_control page
         self.assertIn("action_credit_refresh_now", arch)
 
     def test_watchlist_groups_customers_by_band_with_exposure(self):

@@ -60,7 +60,7 @@ registry.category("web_tour.tours").add("credit_control_tour", {
         },
         {
             content: "Open the Credit tab",
-            trigger: ".o_form_view .o_notebook a[name=credit_control]",
+            trigger: ".o_form_view .o_notebook a[name=credit_management]",
             run: "click",
         },
         {
