@@ -709,13 +709,14 @@ class CreditDunningLetter(models.Model):
         if consumer:
             return self.env._(
                 "No legal interest rate (art. 1284 c.c.) for the year(s) %(years)s: add it "
-                "under Credit Control > Configuration > Legal Interest Rates, then put the "
+                "under Invoicing > Credit Management > Configuration > Legal Interest Rates, "
+                "then put the "
                 "letter back to review.",
                 years=", ".join(sorted({str(day.year) for day in exc.half_years})),
             )
         return self.env._(
             "No statutory late interest rate for the half-year(s) starting "
-            "%(periods)s: add it under Credit Control > Configuration > Late "
+            "%(periods)s: add it under Invoicing > Credit Management > Configuration > Late "
             "Interest Rates, then put the letter back to review.",
             periods=", ".join(str(day) for day in exc.half_years),
         )
@@ -1010,7 +1011,7 @@ class CreditDunningLetter(models.Model):
             raise UserError(
                 self.env._(
                     "This level sends by PEC, but no PEC outgoing server is set: choose it "
-                    "in Invoicing > Configuration > Settings > Credit Control."
+                    "in Invoicing > Configuration > Settings > Credit Management."
                 )
             )
         sender = (server.from_filter or "").strip()

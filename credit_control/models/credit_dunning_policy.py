@@ -118,7 +118,7 @@ class CreditDunningPolicy(models.Model):
                 raise UserError(
                     self.env._(
                         "The dunning policy '%s' has no levels: add at least one level "
-                        "(Credit Control > Configuration > Dunning Policies).",
+                        "(Invoicing > Credit Management > Configuration > Dunning Policies).",
                         policy.name,
                     )
                 )

@@ -424,7 +424,8 @@ class CreditDunningRun(models.Model):
             if not policy:
                 raise UserError(
                     self.env._(
-                        "%(company)s has no dunning policy: create one under Credit Control > "
+                        "%(company)s has no dunning policy: create one under "
+                        "Invoicing > Credit Management > "
                         "Configuration > Dunning Policies.",
                         company=company.name,
                     )

@@ -85,7 +85,7 @@ class CreditInterestRate(models.Model):
             return False
         return self.env._(
             "No statutory late interest rate for the half-year starting %(start)s: "
-            "add it under Credit Control > Configuration > Late Interest Rates "
+            "add it under Invoicing > Credit Management > Configuration > Late Interest Rates "
             "(ECB rate + 8 points, published by the Ministry in the Gazzetta Ufficiale). "
             "Letters that need it are put in error until then.",
             start=start.strftime("%d/%m/%Y") if isinstance(start, date) else start,

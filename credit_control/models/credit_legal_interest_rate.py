@@ -71,8 +71,8 @@ class CreditLegalInterestRate(models.Model):
         if self.sudo().search_count([("year_start", "=", start)], limit=1):
             return False
         return self.env._(
-            "No legal interest rate (art. 1284 c.c.) for %(year)s: add it under Credit "
-            "Control > Configuration > Legal Interest Rates (set by the Ministry of Economy's "
+            "No legal interest rate (art. 1284 c.c.) for %(year)s: add it under Invoicing > Credit "
+            "Management > Configuration > Legal Interest Rates (set by the Ministry of Economy's "
             "decree each December). Letters claiming legal interest from consumers are put in "
             "error until then.",
             year=start.year,

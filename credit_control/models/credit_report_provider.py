@@ -201,7 +201,7 @@ class CreditReportProvider(models.Model):
         plain = {
             "auth": self.env._(
                 "The bureau refused the provider's credentials: a credit manager must check "
-                "the key in Credit Control > Configuration > Report Providers."
+                "the key in Invoicing > Credit Management > Configuration > Report Providers."
             ),
             "not_found": self.env._("The bureau has no report on this VAT number."),
             "rate_limited": self.env._(
