@@ -73,8 +73,10 @@ class CreditBusinessReport(models.Model):
 
     def unlink(self):
         """Reports are history (a score rests on them): archived, never deleted."""
+        # before the access check: its "not allowed" would not say to archive instead;
+        # the superuser (module uninstall) still deletes
         if self and not self.env.su:
-            raise UserError(
+            raise UserError(  # pylint: disable=no-raise-unlink
                 self.env._(
                     "Business reports and their payloads are kept: archive the report "
                     "instead of deleting it."

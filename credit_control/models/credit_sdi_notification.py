@@ -15,6 +15,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools import email_normalize_all
 from odoo.tools import format_date
 from odoo.tools.misc import file_path
@@ -946,9 +947,11 @@ class CreditSdiNotification(models.Model):
 
     def unlink(self):
         """Notifications are the record of what the SdI said: they are archived, never
-        deleted (only the superuser may, e.g. when the add-on is removed)."""
+        deleted (only the superuser may)."""
+        # before the access check: its "not allowed" would not say to archive instead;
+        # the superuser (module uninstall) still deletes
         if self and not self.env.su:
-            raise UserError(
+            raise UserError(  # pylint: disable=no-raise-unlink
                 self.env._(
                     "SdI notifications and their original files are kept: archive the "
                     "notification instead of deleting it."
@@ -977,9 +980,12 @@ class CreditSdiNotification(models.Model):
                   AND earlier.state IN ('matched', 'unmatched')"""
         )
         self.env.cr.execute(
-            f"""CREATE UNIQUE INDEX IF NOT EXISTS {UNIQUE_FILE_INDEX}
-                    ON credit_sdi_notification (company_id, content_hash)
-                 WHERE state IN ('matched', 'unmatched')"""
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS %s
+                        ON credit_sdi_notification (company_id, content_hash)
+                     WHERE state IN ('matched', 'unmatched')""",
+                SQL.identifier(UNIQUE_FILE_INDEX),
+            )
         )
 
     def action_open_match_wizard(self):

@@ -1,6 +1,7 @@
 from odoo import api
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 # Models whose records keep an original file in ``attachment_id``: the file is evidence
 # (what the SdI or the bureau sent) and outlives any user's wish to tidy up.
@@ -31,13 +32,17 @@ class IrAttachment(models.Model):
             if not ids:
                 continue
             self.env.cr.execute(
-                f"SELECT attachment_id FROM {table} WHERE attachment_id = ANY(%s)",
-                [ids],
+                SQL(
+                    "SELECT attachment_id FROM %s WHERE attachment_id = ANY(%s)",
+                    SQL.identifier(table),
+                    ids,
+                )
             )
             protected |= self.browse(row[0] for row in self.env.cr.fetchall())
         return protected
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_credit_originals(self):
         if not self.env.su and self._credit_protected_originals():
             raise UserError(
                 self.env._(
@@ -45,7 +50,6 @@ class IrAttachment(models.Model):
                     "it is kept and cannot be deleted."
                 )
             )
-        return super().unlink()
 
     def write(self, vals):
         changing = {"datas", "raw", "db_datas", "res_model", "res_id", "store_fname", "url"}

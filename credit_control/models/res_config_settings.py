@@ -106,8 +106,9 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         alias = self._credit_sdi_alias()
         name = (self.credit_sdi_alias_name or "").strip() or False
         if alias and alias.sudo().alias_name != name:
             alias.sudo().alias_name = name
+        return result

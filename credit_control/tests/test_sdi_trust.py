@@ -4,6 +4,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import logging
 import time
 import tracemalloc
 import zipfile
@@ -20,6 +21,8 @@ from odoo.tools import mute_logger
 from .sdi_common import SdiCommon
 
 MB = 1024 * 1024
+
+_logger = logging.getLogger(__name__)
 
 
 def email_with(sender, attachments, message_id):
@@ -257,8 +260,8 @@ class TestSdiBoundedWork(SdiCommon):
         elapsed = time.monotonic() - started
         _rss, rss_peak = self._process_memory()
         growth = max(rss_peak - rss_before, 0)
-        print(
-            f"\n100 MB SdI import: process peak +{growth / MB:.0f} MB resident, "
+        _logger.info(
+            f"100 MB SdI import: process peak +{growth / MB:.0f} MB resident, "
             f"Python peak {python_peak / MB:.0f} MB, {elapsed:.1f} s"
         )
         self.assertEqual(len(notifications), 25)
