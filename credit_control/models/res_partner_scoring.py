@@ -350,7 +350,6 @@ class ResPartner(models.Model):
         returned = self._credit_fetch_returned(company_ids, window_start, partner_ids)
         reports = self._credit_fetch_reports(company_ids, partner_ids)
         dunning_stages = self._credit_fetch_dunning_stages(company_ids, window_start, partner_ids)
-        latest_reports = self._credit_fetch_latest_report_ids(company_ids, partner_ids)
         if partner_ids is None:
             partner_ids = set(lines) | set(returned) | set(reports) | set(dunning_stages)
             partner_ids |= set(self._credit_fetch_customer_ids(company_ids))
@@ -369,7 +368,7 @@ class ResPartner(models.Model):
                 weights,
                 dunning_stage=dunning_stages.get(partner_id),
             )
-            rows.append((*row, latest_reports.get(partner_id)))
+            rows.append((*row, reports.get(partner_id, {}).get("id")))
         return self._credit_write_scores(rows, company, today)
 
     @api.model
@@ -583,11 +582,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _credit_fetch_reports(self, company_ids, partner_ids=None):
-        """The newest good business report of each partner, as the core wants it."""
+        """The newest good business report of each partner, as the core wants it (with
+        its id: the partner's latest report)."""
         query = SQL(
             """
             SELECT DISTINCT ON (partner_id)
-                   partner_id, score, legal_status, negative_event_count, recommended_limit,
+                   partner_id, id, score, legal_status, negative_event_count, recommended_limit,
                    negative_events
               FROM credit_business_report
              WHERE state = 'done' AND active
@@ -601,32 +601,17 @@ class ResPartner(models.Model):
         )
         return {
             partner_id: {
+                "id": report_id,
                 "score": score,
                 "legal_status": status,
                 "negative_events": events,
                 "recommended_limit": limit,
                 "events": (texts or "").splitlines(),
             }
-            for partner_id, score, status, events, limit, texts in self.env.execute_query(query)
+            for partner_id, report_id, score, status, events, limit, texts in (
+                self.env.execute_query(query)
+            )
         }
-
-    @api.model
-    def _credit_fetch_latest_report_ids(self, company_ids, partner_ids=None):
-        """``{partner_id: id of the newest good report of these companies}``."""
-        query = SQL(
-            """
-            SELECT DISTINCT ON (partner_id) partner_id, id
-              FROM credit_business_report
-             WHERE state = 'done' AND active
-               AND company_id = ANY(%(companies)s)
-               AND (%(all)s OR partner_id = ANY(%(partners)s))
-          ORDER BY partner_id, report_date DESC, id DESC
-            """,
-            companies=company_ids,
-            all=partner_ids is None,
-            partners=partner_ids or [],
-        )
-        return dict(self.env.execute_query(query))
 
     @api.model
     def _credit_fetch_customer_ids(self, company_ids):
