@@ -40,6 +40,15 @@ def check_credit_user(env):
         raise AccessError(env._("Only credit users may work on dunning letters and runs."))
 
 
+def run_as_credit_action(records, action):
+    """A credit team action on ``records``: the caller must be a Credit user who may
+    write them; the action's own writes are then allowed."""
+    check_credit_user(records.env)
+    records.check_access("write")
+    with dunning_action(records.env):
+        return action()
+
+
 class CreditDunningLetter(models.Model):
     _inherit = "credit.dunning.letter"
 
@@ -85,28 +94,16 @@ class CreditDunningLetter(models.Model):
             )
 
     def action_approve(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_approve()
+        return run_as_credit_action(self, super().action_approve)
 
     def action_cancel(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_cancel()
+        return run_as_credit_action(self, super().action_cancel)
 
     def action_reset_to_review(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_reset_to_review()
+        return run_as_credit_action(self, super().action_reset_to_review)
 
     def action_send(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_send()
+        return run_as_credit_action(self, super().action_send)
 
     @api.model
     def _cron_retry_failed_mail(self):

@@ -5,10 +5,10 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 
-from .credit_dunning_letter_security import check_credit_user
 from .credit_dunning_letter_security import dunning_action
 from .credit_dunning_letter_security import in_dunning_action
 from .credit_dunning_letter_security import is_mail_field
+from .credit_dunning_letter_security import run_as_credit_action
 
 # what a user may still set on a run before it computes
 RUN_USER_FIELDS = frozenset({"date"})
@@ -32,16 +32,10 @@ class CreditDunningRun(models.Model):
         return super().write(vals)
 
     def action_compute(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_compute()
+        return run_as_credit_action(self, super().action_compute)
 
     def action_send(self):
-        check_credit_user(self.env)
-        self.check_access("write")
-        with dunning_action(self.env):
-            return super().action_send()
+        return run_as_credit_action(self, super().action_send)
 
     @api.model
     def _cron_daily(self, *args, **kwargs):
