@@ -34,6 +34,7 @@
         "wizards/credit_hold_wizard_views.xml",
         "views/account_payment_credit_views.xml",
         "security/credit_dunning_security.xml",
+        "security/credit_plan_case_security.xml",
         "data/credit_dunning_data.xml",
         "report/credit_dunning_letter_report.xml",
         "views/credit_dunning_views.xml",
