@@ -827,8 +827,23 @@ class CreditSdiNotification(models.Model):
         encoding = found.group(1).decode() if found else "utf-8"
         return "utf-8" if encoding.lower().startswith("utf-16") else encoding
 
+    def _credit_check_credit_user(self):
+        """Matching and confirming change invoices: for the credit team (and the
+        scheduled actions), whatever the caller's access to the notification."""
+        if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
+            raise AccessError(
+                self.env._("Only credit users may match or confirm SdI notifications.")
+            )
+        self.check_access("write")
+
     def action_match_invoice(self, move):
-        """Match unmatched notifications to ``move`` by hand and apply them."""
+        """Match unmatched notifications to ``move`` (the invoice, or its id over RPC) by
+        hand and apply them."""
+        self._credit_check_credit_user()
+        if isinstance(move, int):
+            move = self.env["account.move"].browse(move).exists()
+        if move:
+            move.check_access("read")  # an invoice this user may see, in its companies
         if not move or move.move_type not in ("out_invoice", "out_refund"):
             raise UserError(self.env._("Choose a customer invoice or credit note."))
         for notification in self:
@@ -847,7 +862,8 @@ class CreditSdiNotification(models.Model):
                 )
             notification._credit_check_not_before_invoice(move)
         if not move.credit_einvoice_file_name and self[:1].invoice_file_name:
-            move.credit_einvoice_file_name = self[:1].invoice_file_name
+            # on the credit user's behalf: the credit team needs no accounting group
+            move.sudo().credit_einvoice_file_name = self[:1].invoice_file_name
         self.write({"move_id": move.id, "state": "matched", "import_message": False})
         self._credit_apply()
         return True
@@ -875,6 +891,7 @@ class CreditSdiNotification(models.Model):
     def action_retry_match(self):
         """Look again for the invoices of unmatched notifications (e.g. after a file name
         was set on an invoice) and apply the ones found."""
+        self._credit_check_credit_user()
         unmatched = self.filtered(lambda n: n.state == "unmatched")
         for company in unmatched.company_id:
             notifications = unmatched.filtered(lambda n, c=company: n.company_id == c)
@@ -904,9 +921,7 @@ class CreditSdiNotification(models.Model):
     def action_confirm_sender(self):
         """A credit user confirms that notifications from an unknown sender really come
         from the SdI: they are checked for duplicates and matched like a fresh import."""
-        if not (self.env.su or self.env.user.has_group("credit_control.group_credit_user")):
-            raise AccessError(self.env._("Only credit users may confirm a notification."))
-        self.check_access("write")
+        self._credit_check_credit_user()
         # the invoices are looked up and updated on the credit user's behalf
         todo = self.sudo().filtered(lambda n: n.state == "unverified")
         for company in todo.company_id:

@@ -51,7 +51,10 @@ class TestCreditControlTour(HttpCase):
         # first request): run it now, so that it does not overwrite the band set below
         env.cr.flush()
         # the assessment is written by the scoring alone (as superuser)
-        cls.customer.sudo().write({"credit_band": "E", "credit_score": 20})
+        # scored today, without the history a trend needs
+        cls.customer.sudo().write(
+            {"credit_band": "E", "credit_score": 20, "credit_scored_on": today}
+        )
         policy = env["credit.dunning.policy"].search([("company_id", "=", cls.company.id)], limit=1)
         level = policy.level_ids.sorted("days")[-1]
         receivable = invoices[0].line_ids.filtered(

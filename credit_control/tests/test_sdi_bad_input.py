@@ -2,9 +2,11 @@
 
 import base64
 import io
+import xmlrpc.client
 import zipfile
 from email.message import EmailMessage
 
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -279,3 +281,31 @@ class TestSdiWaysIn(SdiCommon):
         self.assertEqual(invoice.credit_einvoice_file_name, "IT01234567890_00300.xml")
         with self.assertRaisesRegex(UserError, "Only unmatched"):
             notification.action_match_invoice(invoice)
+
+    def test_matching_by_hand_is_for_the_credit_team_over_rpc(self):
+        notification = self._import(self._ns("IT01234567890_00310.xml"))
+        invoice = self._sdi_invoice(False)
+        other_company = self.setup_other_company(name="SdI Other Company")["company"]
+        attackers = {
+            "portal": self._credit_user("sdi_portal", "base.group_portal"),
+            "viewer": self._credit_user("sdi_viewer", "credit_control.group_credit_viewer"),
+            "other company": self._credit_user(
+                "sdi_other", "credit_control.group_credit_manager", company=other_company
+            ),
+        }
+        for who, user in attackers.items():
+            as_attacker = notification.with_user(user).with_company(user.company_id)
+            for call in (
+                lambda n: n.action_match_invoice(invoice.id),
+                lambda n: n.action_retry_match(),
+                lambda n: n.action_confirm_sender(),
+            ):
+                with self.subTest(who=who), self.assertRaises(AccessError):
+                    call(as_attacker)
+        self.assertEqual(notification.state, "unmatched", "nothing changed")
+        self.assertEqual(invoice.credit_einvoice_state, "sent")
+        # the credit user's RPC call passes the invoice's id and gets a value XML-RPC marshals
+        result = notification.with_user(self.credit_manager).action_match_invoice(invoice.id)
+        xmlrpc.client.dumps((result,), allow_none=True)
+        self.assertEqual(notification.state, "matched")
+        self.assertEqual(invoice.credit_einvoice_state, "rejected")

@@ -68,6 +68,10 @@ registry.category("web_tour.tours").add("credit_control_tour", {
             trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_band]:contains(E)",
         },
         {
+            content: "A customer scored without enough history says so instead of a blank trend",
+            trigger: ".o_notebook .tab-pane.active div[name=credit_trend]:contains(Not enough history)",
+        },
+        {
             content: "The Credit tab shows the dunning policy and pause",
             trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_dunning_policy_id]",
         },
