@@ -1,0 +1,104 @@
+"""What the add-on costs where people invoice: posting and paying 200 invoices, one
+transaction each (as 200 clicks would), on a database with Odoo's ``account`` alone and
+on the same database with ``credit_control`` installed. Target: at most 5% apart.
+
+``compare()`` keeps two small templates (``cc_bench_post_plain``: ``account`` without demo
+data; ``cc_bench_post_addon``: the same plus ``credit_control``, rebuilt when the add-on
+changed), then runs ``FIGURES[0]`` on fresh copies of each, alternately, ``ROUNDS`` times,
+and compares the best time of each: alternating and taking the best keeps the noise of a
+shared machine out of the comparison.
+"""
+
+from datetime import date
+from datetime import timedelta
+
+INVOICES = 200
+CUSTOMERS = 20  # ten invoices each: the add-on's live figures see a customer's open items
+ROUNDS = 3
+TARGET_PERCENT = 5.0
+
+
+def _setup(env):
+    from odoo import Command
+
+    customers = env["res.partner"].create(
+        [
+            {"name": f"Posting Customer {number:02d}", "is_company": True}
+            for number in range(CUSTOMERS)
+        ]
+    )
+    today = date.today()
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": customers[number % CUSTOMERS].id,
+                "invoice_date": today - timedelta(days=number % 30),
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "quantity": 1, "price_unit": 100.0 + number})
+                ],
+            }
+            for number in range(INVOICES)
+        ]
+    )
+    return moves.ids
+
+
+def _post_and_pay(env, move_ids):
+    moves = env["account.move"].browse(move_ids)
+    for move in moves:
+        move.action_post()
+        env.cr.commit()
+    for move in moves:
+        register = env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        )
+        register.create({})._create_payments()
+        env.cr.commit()
+    paid = sum(move.payment_state in ("paid", "in_payment") for move in moves)
+    return f"{len(moves)} invoices posted, {paid} paid"
+
+
+FIGURES = [
+    {
+        "name": "posting and paying 200 invoices",
+        "target_seconds": 60,
+        "setup": _setup,
+        "run": _post_and_pay,
+    },
+]
+
+
+def compare(run, cluster, config_path, logs):
+    """Print the comparison; ``run`` is ``bench/run.py`` (its helpers), passed in to keep
+    this file importable on its own."""
+    plain = f"{run.DB_PREFIX}_post_plain"
+    addon = f"{run.DB_PREFIX}_post_addon"
+    if not (cluster.exists(plain) and cluster.comment(plain).get("complete")):
+        cluster.drop(plain)
+        run.odoo_bin(
+            config_path, plain, "-i", "account", "--without-demo=all", log=logs / f"{plain}.log"
+        )
+        cluster.set_comment(plain, {"complete": True})
+    info = cluster.comment(addon) if cluster.exists(addon) else {}
+    if info.get("module") != run.module_hash():
+        cluster.drop(addon)
+        cluster.copy(plain, addon)
+        run.odoo_bin(config_path, addon, "-i", "credit_control", log=logs / f"{addon}.log")
+        cluster.set_comment(addon, {"complete": True, "module": run.module_hash()})
+    best = {}
+    for _round in range(ROUNDS):
+        for template in (plain, addon):
+            result = run.figure_in_copy(cluster, template, __file__, 0, config_path, logs)
+            if "error" in result:
+                print(f"Posting and paying {INVOICES} invoices: FAILED: {result['error']}")
+                return False
+            best[template] = min(best.get(template, float("inf")), result["seconds"])
+    extra = (best[addon] / best[plain] - 1) * 100
+    ok = extra <= TARGET_PERCENT
+    print(
+        f"Posting and paying {INVOICES} invoices, one transaction each (best of {ROUNDS}): "
+        f"without the add-on {best[plain]:.2f}s, with it {best[addon]:.2f}s: {extra:+.1f}% "
+        f"(target at most {TARGET_PERCENT:.0f}%): {run._status(ok)}"
+    )
+    return ok
