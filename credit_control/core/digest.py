@@ -103,7 +103,8 @@ def band_change(old, new):
 def days_left(deadline, today):
     """Days from ``today`` to ``deadline`` (negative once it passed).
 
-    >>> days_left(_date(2026, 12, 4), _date(2026, 12, 1)), days_left(_date(2026, 11, 30), _date(2026, 12, 1))
+    >>> today = _date(2026, 12, 1)
+    >>> days_left(_date(2026, 12, 4), today), days_left(_date(2026, 11, 30), today)
     (3, -1)
     """
     return (deadline - today).days

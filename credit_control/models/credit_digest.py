@@ -171,7 +171,7 @@ class CreditDigestLog(models.Model):
         """What changed in ``company`` since the datetime ``since`` (``since_date`` for
         what the calendar decides: due dates, rejection dates), as plain data for the core.
         A dozen grouped reads, whatever the number of customers."""
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids)).sudo()
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids), su=True)
         return {
             "overdue": self._credit_news_overdue(env, company, since_date, today),
             "rejections": self._credit_news_rejections(
@@ -262,7 +262,11 @@ class CreditDigestLog(models.Model):
             ["name", "partner_id", "amount_total"],
         )
         return [
-            {"name": plan.name, "partner": plan.partner_id.display_name, "amount": plan.amount_total}
+            {
+                "name": plan.name,
+                "partner": plan.partner_id.display_name,
+                "amount": plan.amount_total,
+            }
             for plan in plans
         ]
 
@@ -340,16 +344,13 @@ class CreditDigestLog(models.Model):
 
         base = [("parent_id", "=", False), ("credit_exposure", ">", 0)]
         domains = [
-            [*base, "|", ("credit_band", "in", ["D", "E"]), ("credit_exposure", ">", large)]
-            + turned_stale(risky),
-            [*base, ("credit_band", "=", "C"), ("credit_exposure", "<=", large)]
-            + turned_stale(medium),
-            [*base, ("credit_band", "in", ["A", "B", False]), ("credit_exposure", "<=", large)]
-            + turned_stale(safe),
+            [*base, "|", ("credit_band", "in", ["D", "E"]), ("credit_exposure", ">", large)],
+            [*base, ("credit_band", "=", "C"), ("credit_exposure", "<=", large)],
+            [*base, ("credit_band", "in", ["A", "B", False]), ("credit_exposure", "<=", large)],
         ]
         found = partners.browse()
-        for domain in domains:
-            found |= partners.search(domain)
+        for domain, days in zip(domains, (risky, medium, safe), strict=True):
+            found |= partners.search([*domain, *turned_stale(days)])
         found.fetch(["name", "credit_exposure", "credit_latest_report_id", "credit_band"])
         return [
             {
@@ -384,18 +385,26 @@ class CreditDigestLog(models.Model):
             changes[partner_id] = (first_old, new)
         partners = env["res.partner"].browse(list(changes))
         return [
-            {"partner": partner.display_name, "old": changes[partner.id][0], "new": changes[partner.id][1]}
+            {
+                "partner": partner.display_name,
+                "old": changes[partner.id][0],
+                "new": changes[partner.id][1],
+            }
             for partner in partners
         ]
 
     @api.model
     def _credit_digest_exposures(self, company):
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids)).sudo()
-        partners = env["res.partner"].with_company(company).search_fetch(
-            [("credit_exposure", ">", 0)],
-            ["name", "credit_exposure"],
-            order="credit_exposure desc, id",
-            limit=EXPOSURE_COUNT,
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids), su=True)
+        partners = (
+            env["res.partner"]
+            .with_company(company)
+            .search_fetch(
+                [("credit_exposure", ">", 0)],
+                ["name", "credit_exposure"],
+                order="credit_exposure desc, id",
+                limit=EXPOSURE_COUNT,
+            )
         )
         return [
             {"partner": partner.display_name, "amount": partner.credit_exposure}
@@ -482,7 +491,8 @@ class CreditDigestLog(models.Model):
                 )
             if key == "plans_at_risk":
                 return env._(
-                    "%(name)s, %(partner)s: %(count)s installment(s) late or missed, %(amount)s due",
+                    "%(name)s, %(partner)s: %(count)s installment(s) late or missed, "
+                    "%(amount)s due",
                     name=item["name"],
                     partner=item["partner"],
                     count=item["installments"],
@@ -552,4 +562,3 @@ def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-

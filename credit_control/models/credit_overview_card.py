@@ -96,7 +96,7 @@ class CreditOverviewCard(models.Model):
     def _credit_overview_data(self, company):
         """Every card's figures for ``company`` as plain data (also what the benchmark
         times). Cards whose source is missing are left out."""
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids)).sudo()
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids), su=True)
         today = fields.Date.context_today(self)
         codes = self._credit_available_codes()
         data = {
@@ -133,10 +133,11 @@ class CreditOverviewCard(models.Model):
                                WHERE p.max_date <= %(then)s), 0) AS open_then
                       FROM account_move_line l
                       JOIN account_move m ON m.id = l.move_id
+                      JOIN account_account a ON a.id = l.account_id
                  LEFT JOIN account_partial_reconcile p ON p.debit_move_id = l.id
                      WHERE l.company_id = %(company)s
                        AND l.parent_state = 'posted'
-                       AND l.account_type = 'asset_receivable'
+                       AND a.account_type = 'asset_receivable'
                        AND l.balance > 0
                        AND l.date_maturity < %(today)s
                        AND m.credit_collectible
@@ -240,25 +241,26 @@ class CreditOverviewCard(models.Model):
             return ("credit_latest_report_id.report_date", "<", today - timedelta(days=days))
 
         base = [("parent_id", "=", False), ("credit_exposure", ">", 0)]
-        stale = partners.search(
-            [*base, ("credit_latest_report_id", "=", False)]
-        ).ids + partners.search(
-            [
-                *base,
-                ("credit_latest_report_id", "!=", False),
-                "|",
-                "|",
-                "&",
-                "|",
-                ("credit_band", "in", ["D", "E"]),
-                ("credit_exposure", ">", large),
-                older_than(company.credit_refresh_days_risky),
-                "&",
-                ("credit_band", "=", "C"),
-                older_than(company.credit_refresh_days_medium),
-                older_than(company.credit_refresh_days_safe),
-            ]
-        ).ids
+        stale = (
+            partners.search([*base, ("credit_latest_report_id", "=", False)]).ids
+            + partners.search(
+                [
+                    *base,
+                    ("credit_latest_report_id", "!=", False),
+                    "|",
+                    "|",
+                    "&",
+                    "|",
+                    ("credit_band", "in", ["D", "E"]),
+                    ("credit_exposure", ">", large),
+                    older_than(company.credit_refresh_days_risky),
+                    "&",
+                    ("credit_band", "=", "C"),
+                    older_than(company.credit_refresh_days_medium),
+                    older_than(company.credit_refresh_days_safe),
+                ]
+            ).ids
+        )
         since = fields.Datetime.to_datetime(today - timedelta(days=FAILED_REPORT_DAYS))
         failed = env["credit.business.report"].search_count(
             [("company_id", "=", company.id), ("state", "=", "error"), ("create_date", ">=", since)]
@@ -270,7 +272,9 @@ class CreditOverviewCard(models.Model):
         """Cash expected in the next 4 weeks, from the forecast's weeks (expected line)."""
         weeks = env["res.company"].browse(company.id)._credit_cashin_forecast_weeks()
         expected = sum(
-            (week.get("expected") or 0.0) for week in list(weeks or [])[:4] if isinstance(week, dict)
+            (week.get("expected") or 0.0)
+            for week in list(weeks or [])[:4]
+            if isinstance(week, dict)
         )
         return {"amount": company.currency_id.round(expected)}
 
@@ -357,11 +361,20 @@ class CreditOverviewCard(models.Model):
             "overdue": ("account.action_move_out_invoice_type", _("Overdue Invoices")),
             "dso": (None, _("Aged Receivables")),
             "forecast": (None, _("Cash-in Forecast")),
-            "rejections": ("credit_control.action_credit_einvoice_worklist", _("Rejected E-invoices")),
-            "letters": ("credit_control.action_credit_dunning_letter", _("Letters to Review or in Error")),
+            "rejections": (
+                "credit_control.action_credit_einvoice_worklist",
+                _("Rejected E-invoices"),
+            ),
+            "letters": (
+                "credit_control.action_credit_dunning_letter",
+                _("Letters to Review or in Error"),
+            ),
             "plans": (None, _("Payment Plans at Risk")),
             "cases": (None, _("Open Collection Cases")),
-            "reports": ("credit_control.action_credit_watchlist", _("Business Reports Out of Date")),
+            "reports": (
+                "credit_control.action_credit_watchlist",
+                _("Business Reports Out of Date"),
+            ),
         }
         xmlid, name = actions[self.code]
         if xmlid:
@@ -378,7 +391,7 @@ class CreditOverviewCard(models.Model):
             action = {
                 "type": "ir.actions.act_window",
                 "res_model": model,
-                "views": views + [[False, "list"], [False, "form"]],
+                "views": [*views, [False, "list"], [False, "form"]],
                 "context": {"create": False},
             }
         action.update(name=name, domain=data.get("domain") or [("company_id", "=", company.id)])
