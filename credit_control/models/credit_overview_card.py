@@ -394,5 +394,9 @@ class CreditOverviewCard(models.Model):
                 "views": [*views, [False, "list"], [False, "form"]],
                 "context": {"create": False},
             }
-        action.update(name=name, domain=data.get("domain") or [("company_id", "=", company.id)])
+        action.update(
+            name=name,
+            display_name=name,
+            domain=data.get("domain") or [("company_id", "=", company.id)],
+        )
         return action

@@ -65,12 +65,16 @@ class CreditMonitoringCommon(CreditControlCommon):
         cls.env.flush_all()
         # credit records and the assessment are written by the credit code (as superuser)
         provider = cls.env["credit.report.provider"].sudo().create({"name": "Bureau"})
-        old_report = cls.env["credit.business.report"].sudo().create(
-            {
-                "partner_id": cls.viola.id,
-                "provider_id": provider.id,
-                "report_date": T - timedelta(days=181),
-            }
+        old_report = (
+            cls.env["credit.business.report"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.viola.id,
+                    "provider_id": provider.id,
+                    "report_date": T - timedelta(days=181),
+                }
+            )
         )
         cls.viola.sudo().write(
             {
@@ -169,8 +173,10 @@ class CreditMonitoringCommon(CreditControlCommon):
             "controller_b", USER, company=cls.company_b, credit_digest=True, email="b@example.com"
         )
         # company B: one failed bureau call, nothing else
-        provider_b = cls.env["credit.report.provider"].sudo().create(
-            {"name": "Bureau B", "company_id": cls.company_b.id}
+        provider_b = (
+            cls.env["credit.report.provider"]
+            .sudo()
+            .create({"name": "Bureau B", "company_id": cls.company_b.id})
         )
         cls.env["credit.business.report"].sudo().create(
             {

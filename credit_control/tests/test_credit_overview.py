@@ -1,7 +1,14 @@
 """The Credit Control overview: its figures on the small ledger of test_credit_digest, and
 the tour in the browser (static/tests/tours/credit_overview_tour.js)."""
 
+import shutil
+import unittest
+from datetime import timedelta
+
+from odoo import Command
+from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 
 from .test_credit_digest import CreditMonitoringCommon
@@ -67,3 +74,51 @@ class TestCreditOverview(CreditMonitoringCommon):
     def test_only_credit_users_open_the_overview(self):
         with self.assertRaises(AccessError):
             self.env["credit.overview.card"].with_user(self.viewer).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestCreditOverviewTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin = cls.env.ref("base.user_admin")
+        # the browser works in the administrator's company (the Italian one with demo data)
+        company = admin.company_id
+        env = cls.env(context={"allowed_company_ids": company.ids})
+        today = fields.Date.context_today(admin)
+        customer = env["res.partner"].create(
+            {"name": "Overview Tour S.r.l.", "is_company": True, "customer_rank": 1}
+        )
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=40),
+                "invoice_date_due": today - timedelta(days=10),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Supplies", "quantity": 1, "price_unit": 900, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.with_context(credit_hold_checked=True).action_post()
+        # the SdI outcome is written by the credit code
+        invoice.write(
+            {
+                "credit_einvoice_state": "rejected",
+                "credit_einvoice_rejected_date": today,
+                "credit_einvoice_fix_deadline": today + timedelta(days=5),
+            }
+        )
+
+    def test_the_overview_in_the_browser(self):
+        # a missing browser must fail this test, not skip it: the tour is the acceptance
+        self.assertTrue(
+            shutil.which("chromium") or shutil.which("google-chrome"),
+            "Chromium is needed for the overview tour (apt install chromium)",
+        )
+        try:
+            self.start_tour("/odoo", "credit_overview_tour", login="admin", timeout=300)
+        except unittest.SkipTest as skipped:
+            self.fail(f"The overview tour could not run in the browser: {skipped}")
