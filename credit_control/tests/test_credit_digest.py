@@ -331,9 +331,10 @@ class TestCreditDigest(CreditMonitoringCommon):
     def test_an_italian_user_gets_it_in_italian(self):
         log = self._log(self._send(), self.controllo)
         body = log.mail_id.body_html
-        self.assertIn("digest crediti", log.mail_id.subject)
-        self.assertIn("Nuove scadenze non pagate", body)
-        self.assertIn("Totale: 1.300,00", body)
+        self.assertIn("riepilogo crediti", log.mail_id.subject)
+        self.assertIn("Nuove partite scadute", body)
+        self.assertIn("ecco che cosa è cambiato", body)
+        self.assertIn("Totale: $\xa01.300,00", body)
         self.assertIn(self.today.strftime("%d/%m/%Y"), log.mail_id.subject)
 
     # ---- who gets what, and when ---------------------------------------------------------
