@@ -13,6 +13,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount
+from odoo.tools import formatLang
 
 from ..core import digest as digest_core
 from .credit_collection_case import OPEN_CASE_STATES
@@ -293,10 +294,11 @@ class CreditOverviewCard(models.Model):
             if trend is None:
                 subtitle = _("%s items; nothing was overdue 30 days ago", data["count"])
             else:
+                sign = "+" if trend > 0 else "-" if trend < 0 else ""
                 subtitle = _(
-                    "%(count)s items; %(trend)+.1f%% vs 30 days ago (%(then)s)",
+                    "%(count)s items; %(trend)s%% vs 30 days ago (%(then)s)",
                     count=data["count"],
-                    trend=trend,
+                    trend=sign + formatLang(self.env, abs(trend), digits=1),
                     then=format_amount(self.env, data["amount_then"], currency),
                 )
             tone = "bad" if (trend or 0) > 0 else "good" if trend is not None else "muted"

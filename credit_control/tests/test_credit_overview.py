@@ -47,7 +47,7 @@ class TestCreditOverview(CreditMonitoringCommon):
         self.assertEqual(list(by_code)[:1], ["overdue"])
         # without the aged receivables and the forecast of the other features: no such card
         self.assertEqual("dso" in by_code, "credit.aged.receivable" in self.env)
-        self.assertIn("87.5%", by_code["overdue"].subtitle)
+        self.assertIn("+87.5%", by_code["overdue"].subtitle)
         self.assertEqual(by_code["rejections"].value, "1")
         self.assertIn("3 day(s) left", by_code["rejections"].subtitle)
         action = by_code["rejections"].action_open()
