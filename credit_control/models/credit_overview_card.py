@@ -287,15 +287,14 @@ class CreditOverviewCard(models.Model):
         if data is None:
             return "", "", "muted"
         currency = self.env.company.currency_id
-        _ = self.env._
         code = self.code
         if code == "overdue":
             trend = data["trend"]
             if trend is None:
-                subtitle = _("%s items; nothing was overdue 30 days ago", data["count"])
+                subtitle = self.env._("%s items; nothing was overdue 30 days ago", data["count"])
             else:
                 sign = "+" if trend > 0 else "-" if trend < 0 else ""
-                subtitle = _(
+                subtitle = self.env._(
                     "%(count)s items; %(trend)s%% vs 30 days ago (%(then)s)",
                     count=data["count"],
                     trend=sign + formatLang(self.env, abs(trend), digits=1),
@@ -304,34 +303,34 @@ class CreditOverviewCard(models.Model):
             tone = "bad" if (trend or 0) > 0 else "good" if trend is not None else "muted"
             return format_amount(self.env, data["amount"], currency), subtitle, tone
         if code == "dso":
-            subtitle = _(
+            subtitle = self.env._(
                 "best possible %(best)s days; paid %(late)s days late on average",
                 best=round(data.get("dso_best") or 0),
                 late=round(data.get("days_late_avg") or 0),
             )
-            return _("%s days", round(data.get("dso") or 0)), subtitle, "muted"
+            return self.env._("%s days", round(data.get("dso") or 0)), subtitle, "muted"
         if code == "forecast":
             return (
                 format_amount(self.env, data["amount"], currency),
-                _("expected in the next 4 weeks"),
+                self.env._("expected in the next 4 weeks"),
                 "good",
             )
         if code == "rejections":
             if not data["count"]:
-                return "0", _("nothing to fix"), "good"
+                return "0", self.env._("nothing to fix"), "good"
             days = data["days_left"]
             subtitle = (
-                _("to fix; the first deadline passed %s day(s) ago", -days)
+                self.env._("to fix; the first deadline passed %s day(s) ago", -days)
                 if days < 0
-                else _("to fix; %s day(s) left for the first", days)
+                else self.env._("to fix; %s day(s) left for the first", days)
             )
             return str(data["count"]), subtitle, "bad" if days <= 1 else "warning"
         if code == "letters":
-            subtitle = _("to review; %s in error", data["error"])
+            subtitle = self.env._("to review; %s in error", data["error"])
             tone = "bad" if data["error"] else "warning" if data["review"] else "good"
             return str(data["review"]), subtitle, tone
         if code == "plans":
-            subtitle = _(
+            subtitle = self.env._(
                 "at risk (%(amount)s late); %(broken)s broken in 30 days",
                 amount=format_amount(self.env, data["amount"], currency),
                 broken=data["broken"],
@@ -339,12 +338,12 @@ class CreditOverviewCard(models.Model):
             tone = "bad" if data["broken"] else "warning" if data["at_risk"] else "good"
             return str(data["at_risk"]), subtitle, tone
         if code == "cases":
-            subtitle = _(
+            subtitle = self.env._(
                 "open; %s still to recover", format_amount(self.env, data["amount"], currency)
             )
             return str(data["count"]), subtitle, "muted"
         if code == "reports":
-            subtitle = _("out of date; %s failed calls this week", data["failed"])
+            subtitle = self.env._("out of date; %s failed calls this week", data["failed"])
             tone = "bad" if data["failed"] else "warning" if data["stale"] else "good"
             return str(data["stale"]), subtitle, tone
         return "", "", "muted"
@@ -358,24 +357,23 @@ class CreditOverviewCard(models.Model):
         data = self._credit_overview_data(company).get(self.code)
         if data is None:
             return False
-        _ = self.env._
         actions = {
-            "overdue": ("account.action_move_out_invoice_type", _("Overdue Invoices")),
-            "dso": (None, _("Aged Receivables")),
-            "forecast": (None, _("Cash-in Forecast")),
+            "overdue": ("account.action_move_out_invoice_type", self.env._("Overdue Invoices")),
+            "dso": (None, self.env._("Aged Receivables")),
+            "forecast": (None, self.env._("Cash-in Forecast")),
             "rejections": (
                 "credit_control.action_credit_einvoice_worklist",
-                _("Rejected E-invoices"),
+                self.env._("Rejected E-invoices"),
             ),
             "letters": (
                 "credit_control.action_credit_dunning_letter",
-                _("Letters to Review or in Error"),
+                self.env._("Letters to Review or in Error"),
             ),
-            "plans": (None, _("Payment Plans at Risk")),
-            "cases": (None, _("Open Collection Cases")),
+            "plans": (None, self.env._("Payment Plans at Risk")),
+            "cases": (None, self.env._("Open Collection Cases")),
             "reports": (
                 "credit_control.action_credit_watchlist",
-                _("Business Reports Out of Date"),
+                self.env._("Business Reports Out of Date"),
             ),
         }
         xmlid, name = actions[self.code]
