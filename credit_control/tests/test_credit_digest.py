@@ -370,6 +370,19 @@ class TestCreditDigest(CreditMonitoringCommon):
         self.assertEqual(len(logs), 3)
         self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 3)
 
+    def test_the_cron_works_in_batches_and_resumes(self):
+        Log = self.env["credit.digest.log"].sudo()
+        ours = [("user_id", "in", self._users().ids)]
+        pending = len(Log._credit_digest_pending(self.today))
+        self.assertGreaterEqual(pending, 3)
+        self.assertEqual(Log._cron_credit_send_digests(batch_size=2), 2)
+        self.assertEqual(Log.search_count(ours), 2)
+        # the next call (the scheduler calls again while some remain) does the rest
+        while Log._cron_credit_send_digests(batch_size=2):
+            pass
+        self.assertEqual(Log.search_count(ours), 3)
+        self.assertFalse(Log._credit_digest_pending(self.today))
+
     def test_nothing_new_the_next_day_sends_no_mail(self):
         self._send()
         tomorrow = self.today + timedelta(days=1)

@@ -71,6 +71,11 @@ class TestCreditOverview(CreditMonitoringCommon):
         )
         self.assertEqual(cards.subtitle.split(";")[0], "0 items")
 
+    def test_no_figures_of_a_company_the_user_does_not_work_in(self):
+        cards = self.env["credit.overview.card"].with_user(self.controller)
+        with self.assertRaises(AccessError):
+            cards.with_company(self.company_b).search([("code", "=", "overdue")]).mapped("value")
+
     def test_only_credit_users_open_the_overview(self):
         with self.assertRaises(AccessError):
             self.env["credit.overview.card"].with_user(self.viewer).search([])
