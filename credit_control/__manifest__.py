@@ -40,6 +40,11 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        "security/credit_digest_security.xml",
+        "data/credit_digest_data.xml",
+        "views/res_users_credit_digest_views.xml",
+        "data/credit_overview_data.xml",
+        "views/credit_overview_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

@@ -13,6 +13,7 @@ from . import account_payment
 from . import credit_business_report
 from . import credit_collection_case
 from . import credit_demo_data
+from . import credit_digest
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
 from . import credit_dunning_letter_security
@@ -23,6 +24,7 @@ from . import credit_dunning_run
 from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_legal_interest_rate
+from . import credit_overview_card
 from . import credit_payment_plan
 from . import credit_report_provider
 from . import credit_score_history
@@ -42,3 +44,4 @@ from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_interest_statement
 from . import res_partner_scoring
+from . import res_users_credit_digest

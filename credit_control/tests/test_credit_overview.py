@@ -1,0 +1,129 @@
+"""The Credit Control overview: its figures on the small ledger of test_credit_digest, and
+the tour in the browser (static/tests/tours/credit_overview_tour.js)."""
+
+import shutil
+import unittest
+from datetime import timedelta
+
+from odoo import Command
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase
+from odoo.tests import tagged
+
+from .test_credit_digest import CreditMonitoringCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditOverview(CreditMonitoringCommon):
+    def _data(self):
+        return self.env["credit.overview.card"]._credit_overview_data(self.company)
+
+    def test_overview_numbers(self):
+        data = self._data()
+        overdue = data["overdue"]
+        self.assertEqual(
+            (overdue["amount"], overdue["count"], overdue["amount_then"]), (1500.0, 3, 800.0)
+        )
+        self.assertEqual(overdue["trend"], 87.5)
+        self.assertEqual((data["rejections"]["count"], data["rejections"]["days_left"]), (1, 3))
+        self.assertEqual((data["letters"]["review"], data["letters"]["error"]), (1, 1))
+        self.assertEqual(
+            (data["plans"]["at_risk"], data["plans"]["amount"], data["plans"]["broken"]),
+            (1, 400.0, 1),
+        )
+        self.assertEqual((data["cases"]["count"], data["cases"]["amount"]), (1, 3500.0))
+        # Viola's report is too old, Bianchi owes money without one; Neri's call failed
+        self.assertEqual((data["reports"]["stale"], data["reports"]["failed"]), (2, 1))
+
+    def test_cards_show_the_figures_and_open_the_filtered_list(self):
+        cards = (
+            self.env["credit.overview.card"]
+            .with_user(self.controller)
+            .with_context(lang="en_US")
+            .search([("available", "=", True)])
+        )
+        by_code = {card.code: card for card in cards}
+        self.assertEqual(list(by_code)[:1], ["overdue"])
+        # without the aged receivables and the forecast of the other features: no such card
+        self.assertEqual("dso" in by_code, "credit.aged.receivable" in self.env)
+        self.assertIn("+87.5%", by_code["overdue"].subtitle)
+        self.assertEqual(by_code["rejections"].value, "1")
+        self.assertIn("3 day(s) left", by_code["rejections"].subtitle)
+        action = by_code["rejections"].action_open()
+        self.assertEqual(self.env["account.move"].search(action["domain"]), self.rejected)
+        action = by_code["overdue"].action_open()
+        self.assertEqual(
+            self.env["account.move"].search(action["domain"]).partner_id,
+            self.bianchi | self.verdi,
+        )
+        action = by_code["reports"].action_open()
+        self.assertEqual(
+            self.env["res.partner"].search(action["domain"]), self.bianchi | self.viola
+        )
+
+    def test_company_b_sees_its_own_figures(self):
+        cards = (
+            self.env["credit.overview.card"]
+            .with_user(self.user_b)
+            .with_company(self.company_b)
+            .search([("code", "=", "overdue")])
+        )
+        self.assertEqual(cards.subtitle.split(";")[0], "0 items")
+
+    def test_no_figures_of_a_company_the_user_does_not_work_in(self):
+        cards = self.env["credit.overview.card"].with_user(self.controller)
+        with self.assertRaises(AccessError):
+            cards.with_company(self.company_b).search([("code", "=", "overdue")]).mapped("value")
+
+    def test_only_credit_users_open_the_overview(self):
+        with self.assertRaises(AccessError):
+            self.env["credit.overview.card"].with_user(self.viewer).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestCreditOverviewTour(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin = cls.env.ref("base.user_admin")
+        # the browser works in the administrator's company (the Italian one with demo data)
+        company = admin.company_id
+        env = cls.env(context={"allowed_company_ids": company.ids})
+        today = fields.Date.context_today(admin)
+        customer = env["res.partner"].create(
+            {"name": "Overview Tour S.r.l.", "is_company": True, "customer_rank": 1}
+        )
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=40),
+                "invoice_date_due": today - timedelta(days=10),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Supplies", "quantity": 1, "price_unit": 900, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.with_context(credit_hold_checked=True).action_post()
+        # the SdI outcome is written by the credit code
+        invoice.write(
+            {
+                "credit_einvoice_state": "rejected",
+                "credit_einvoice_rejected_date": today,
+                "credit_einvoice_fix_deadline": today + timedelta(days=5),
+            }
+        )
+
+    def test_the_overview_in_the_browser(self):
+        # a missing browser must fail this test, not skip it: the tour is the acceptance
+        self.assertTrue(
+            shutil.which("chromium") or shutil.which("google-chrome"),
+            "Chromium is needed for the overview tour (apt install chromium)",
+        )
+        try:
+            self.start_tour("/odoo", "credit_overview_tour", login="admin", timeout=300)
+        except unittest.SkipTest as skipped:
+            self.fail(f"The overview tour could not run in the browser: {skipped}")
