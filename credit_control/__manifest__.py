@@ -40,6 +40,10 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        "security/credit_aged_receivable_security.xml",
+        "report/credit_aged_receivable_report.xml",
+        "views/credit_aged_receivable_views.xml",
+        "views/res_partner_dso_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

@@ -1,0 +1,334 @@
+"""Aged receivables: buckets, statuses, currencies, companies, the printed list, access."""
+
+from datetime import timedelta
+
+from odoo import Command
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import CreditControlCommon
+
+CREDIT_USER = "credit_control.group_credit_user"
+VIEWER = "credit_control.group_credit_viewer"
+
+# (days past due, amount): every bucket's first and last day
+BOUNDARIES = [
+    (0, 100.0),
+    (1, 200.0),
+    (30, 300.0),
+    (31, 400.0),
+    (60, 500.0),
+    (61, 600.0),
+    (90, 700.0),
+    (91, 800.0),
+    (120, 900.0),
+    (121, 1000.0),
+]
+
+
+@tagged("post_install", "-at_install")
+class TestCreditAgedReceivable(CreditControlCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the view ages against the UTC date, as fields.Date.today() does
+        cls.today = fields.Date.today()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.Aged = cls.env["credit.aged.receivable"]
+
+        cls.boundary = cls._credit_customer("Boundary Srl")
+        cls.boundary_invoices = {
+            days: cls._credit_invoice(
+                cls.boundary,
+                amount,
+                cls.today - timedelta(days=days + 30),
+                due_date=cls.today - timedelta(days=days),
+            )
+            for days, amount in BOUNDARIES
+        }
+
+        # statuses: one invoice each
+        cls.status_customer = cls._credit_customer("Status Spa")
+        due = cls.today - timedelta(days=45)
+        inv = {
+            name: cls._credit_invoice(cls.status_customer, amount, due - timedelta(days=30), due)
+            for name, amount in (
+                ("normal", 10.0),
+                ("rejected", 20.0),
+                ("payment_plan", 30.0),
+                ("collection", 40.0),
+                ("disputed", 50.0),
+            )
+        }
+        cls.status_invoices = inv
+        inv["rejected"].sudo().write({"credit_einvoice_state": "rejected"})
+        plan = cls.env["credit.payment.plan"].create(
+            {
+                "partner_id": cls.status_customer.id,
+                "state": "active",
+                "invoice_ids": [Command.set(inv["payment_plan"].ids)],
+            }
+        )
+        agency = cls._credit_customer("Recupero Crediti Srl")
+        case = cls.env["credit.collection.case"].create(
+            {
+                "partner_id": cls.status_customer.id,
+                "agency_id": agency.id,
+                "state": "handed_off",
+                "move_ids": [Command.set(inv["collection"].ids)],
+            }
+        )
+        inv["payment_plan"].sudo().credit_payment_plan_id = plan
+        inv["collection"].sudo().credit_collection_case_id = case
+        inv["disputed"].sudo().write(
+            {"credit_dunning_excluded": True, "credit_dunning_exclusion_reason": "Goods damaged"}
+        )
+
+        # a foreign-currency invoice: 1,000.00 at 2 per company unit is 500.00
+        cls.foreign = cls.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        cls.currency_customer = cls._credit_customer("Valuta Sas")
+        cls.foreign_invoice = cls._credit_invoice(
+            cls.currency_customer,
+            1000.0,
+            cls.today - timedelta(days=10),
+            due_date=cls.today + timedelta(days=20),
+            currency=cls.foreign,
+        )
+        # partly paid: 1,500.00 of 2,000.00 leaves 500.00; paid one before: gone
+        cls.partly = cls._credit_invoice(
+            cls.currency_customer, 2000.0, cls.today - timedelta(days=70), cls.today - timedelta(days=40)
+        )
+        cls._credit_pay(cls.partly, cls.today - timedelta(days=20), amount=1500.0)
+        cls.paid = cls._credit_invoice(
+            cls.currency_customer, 700.0, cls.today - timedelta(days=70), cls.today - timedelta(days=40)
+        )
+        cls._credit_pay(cls.paid, cls.today - timedelta(days=5))
+
+        # a customer of both companies: band B in A, band D in B
+        cls.shared = cls._credit_customer("Condiviso Srl")
+        cls.shared_a = cls._credit_invoice(
+            cls.shared, 111.0, cls.today - timedelta(days=40), cls.today - timedelta(days=10)
+        )
+        invoice_b = cls.env["account.move"].with_company(cls.company_b)
+        cls.shared_b = invoice_b.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.shared.id,
+                "invoice_date": cls.today - timedelta(days=100),
+                "invoice_date_due": cls.today - timedelta(days=70),
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Consulting", "quantity": 1, "price_unit": 222.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        cls.shared_b.action_post()
+        cls.env.cr.flush()  # the live rescore of the postings, as at commit
+        Partner = cls.env["res.partner"]
+        columns = [("credit_band", "varchar"), ("credit_profile", "varchar")]
+        Partner._credit_write_company_values(
+            cls.company_a, columns, [(cls.shared.id, "B", "reliable")]
+        )
+        Partner._credit_write_company_values(
+            cls.company_b, columns, [(cls.shared.id, "D", "habitually_late")]
+        )
+
+        cls.credit_user = cls._credit_user("aged_user", CREDIT_USER)
+        cls.user_b = cls._credit_user("aged_user_b", CREDIT_USER, company=cls.company_b)
+
+    def _rows(self, partner, env=None):
+        aged = (env or self.env)["credit.aged.receivable"]
+        return aged.search([("commercial_partner_id", "=", partner.id)])
+
+    def test_buckets_at_their_boundaries(self):
+        rows = self._rows(self.boundary)
+        by_move = {row.move_id: row for row in rows}
+        expected = {
+            0: "not_due",
+            1: "1_30",
+            30: "1_30",
+            31: "31_60",
+            60: "31_60",
+            61: "61_90",
+            90: "61_90",
+            91: "91_120",
+            120: "91_120",
+            121: "over_120",
+        }
+        for days, bucket in expected.items():
+            row = by_move[self.boundary_invoices[days]]
+            with self.subTest(days=days):
+                self.assertEqual((row.days_past_due, row.bucket), (days, bucket))
+        # the pivot's cells: one read_group by customer and bucket
+        groups = self.Aged._read_group(
+            [("commercial_partner_id", "=", self.boundary.id)],
+            ["bucket"],
+            ["amount_residual:sum"],
+        )
+        self.assertEqual(
+            groups,
+            [
+                ("not_due", 100.0),
+                ("1_30", 500.0),  # 200 + 300
+                ("31_60", 900.0),  # 400 + 500
+                ("61_90", 1300.0),  # 600 + 700
+                ("91_120", 1700.0),  # 800 + 900
+                ("over_120", 1000.0),
+            ],
+        )
+
+    def test_statuses(self):
+        rows = self._rows(self.status_customer)
+        self.assertEqual(
+            {row.move_id: row.status for row in rows},
+            {move: status for status, move in self.status_invoices.items()},
+        )
+        overdue = self.Aged.search_count(
+            [("commercial_partner_id", "=", self.status_customer.id), ("days_past_due", ">", 0)]
+        )
+        self.assertEqual(overdue, 5)
+        # a rejected e-invoice sent again stays "rejected" until the SdI answers
+        self.status_invoices["rejected"].sudo().write(
+            {"credit_einvoice_state": "sent", "credit_einvoice_rejected_date": self.today}
+        )
+        self.env.flush_all()
+        row = self.Aged.search([("move_id", "=", self.status_invoices["rejected"].id)])
+        self.assertEqual(row.status, "rejected")
+
+    def test_open_amounts_in_company_currency(self):
+        rows = self._rows(self.currency_customer)
+        self.assertEqual(
+            sorted((row.move_id.id, row.amount_residual, row.currency_id) for row in rows),
+            sorted(
+                [
+                    (self.foreign_invoice.id, 500.0, self.currency),  # 1,000.00 / 2
+                    (self.partly.id, 500.0, self.currency),  # 2,000.00 - 1,500.00
+                ]
+            ),
+        )
+        self.assertNotIn(self.paid, rows.move_id)
+
+    def test_each_company_sees_its_rows_with_its_band(self):
+        as_a = self._rows(self.shared, self.env(user=self.credit_user))
+        as_b = self._rows(self.shared, self.env(user=self.user_b))
+        self.assertEqual(
+            [(row.move_id, row.amount_residual, row.credit_band, row.credit_profile) for row in as_a],
+            [(self.shared_a, 111.0, "B", "reliable")],
+        )
+        self.assertEqual(
+            [(row.move_id, row.bucket, row.credit_band, row.credit_profile) for row in as_b],
+            [(self.shared_b, "61_90", "D", "habitually_late")],
+        )
+        # B's user asking for A's rows explicitly gets none
+        rows = self.env(user=self.user_b)["credit.aged.receivable"].search(
+            [("company_id", "=", self.company_a.id)]
+        )
+        self.assertFalse(rows)
+
+    def test_viewer_internal_and_portal_cannot_read(self):
+        for login, group in (
+            ("aged_viewer", VIEWER),
+            ("aged_internal", "base.group_user"),
+            ("aged_portal", "base.group_portal"),
+        ):
+            user = self._credit_user(login, group)
+            with self.subTest(user=login):
+                with self.assertRaises(AccessError):
+                    self.env(user=user)["credit.aged.receivable"].search_read([], ["amount_residual"])
+                with self.assertRaises(AccessError):
+                    self.env(user=user)["credit.aged.receivable.wizard"].create({})
+        # a credit user reads but cannot write
+        row = self._rows(self.boundary, self.env(user=self.credit_user))[:1]
+        with self.assertRaises(AccessError):
+            row.write({"amount_residual": 0.0})
+
+    def test_wizard_refuses_other_companies(self):
+        wizard = (
+            self.env(user=self.credit_user)["credit.aged.receivable.wizard"]
+            .sudo()
+            .create({"company_ids": [Command.set(self.company_b.ids)]})
+            .with_user(self.credit_user)
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_print()
+
+
+@tagged("post_install", "-at_install")
+class TestCreditAgedReceivableList(CreditControlCommon):
+    """The printed list, in English and Italian, today and as of a past date."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.env["res.lang"]._activate_lang("it_IT")
+        cls.customer = cls._credit_customer("Alfa Forniture Srl")
+        # 1,234.50 45 days overdue; 2,000.00 not due; 800.00 10 days overdue, paid 5 days ago
+        cls._credit_invoice(
+            cls.customer, 1234.5, cls.today - timedelta(days=75), cls.today - timedelta(days=45)
+        )
+        cls._credit_invoice(
+            cls.customer, 2000.0, cls.today - timedelta(days=5), cls.today + timedelta(days=25)
+        )
+        cls.paid = cls._credit_invoice(
+            cls.customer, 800.0, cls.today - timedelta(days=40), cls.today - timedelta(days=10)
+        )
+        cls._credit_pay(cls.paid, cls.today - timedelta(days=5))
+        cls.other = cls._credit_customer("Beta Servizi Spa")
+        cls._credit_invoice(
+            cls.other, 10000.0, cls.today - timedelta(days=200), cls.today - timedelta(days=150)
+        )
+        cls.credit_user = cls._credit_user("aged_printer", CREDIT_USER)
+
+    def _html(self, lang, **values):
+        user = self.credit_user
+        user.lang = lang
+        wizard = self.env(user=user)["credit.aged.receivable.wizard"].create(values)
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "credit_control.report_credit_aged_receivable")
+        report = self.env(user=user, context={"lang": lang})["ir.actions.report"]
+        html = report._render_qweb_html(
+            "credit_control.report_credit_aged_receivable", wizard.ids
+        )[0].decode()
+        return " ".join(html.split())
+
+    def test_list_in_english_with_totals(self):
+        html = self._html("en_US")
+        self.assertIn("Aged Receivables", html)
+        self.assertIn("Alfa Forniture Srl", html)
+        self.assertLess(html.index("Alfa Forniture Srl"), html.index("Beta Servizi Spa"))
+        # Alfa: 2,000.00 not due + 1,234.50 in 31-60 = 3,234.50; Beta 10,000.00 over 120;
+        # the company: 13,234.50
+        self.assertIn("3,234.50", html)
+        self.assertIn("10,000.00", html)
+        self.assertIn("13,234.50", html)
+        self.assertNotIn("800.00", html)
+        self.assertIn("as of today", html)
+
+    def test_list_in_italian_formats_numbers_and_dates(self):
+        html = self._html("it_IT")
+        self.assertIn("3.234,50", html)
+        self.assertIn("13.234,50", html)
+        due = self.today - timedelta(days=45)
+        self.assertIn(due.strftime("%d/%m/%Y"), html)
+
+    def test_past_date_counts_later_payments_as_open_and_says_so(self):
+        # 7 days ago the 800.00 was open (3 days overdue) and the 2,000.00 not yet invoiced
+        html = self._html("en_US", date=self.today - timedelta(days=7))
+        self.assertIn("payments matched after that date count as not yet received", html)
+        # Alfa: 1,234.50 (38 days: 31-60) + 800.00 (3 days: 1-30) = 2,034.50
+        self.assertIn("2,034.50", html)
+        self.assertIn("12,034.50", html)
+        self.assertNotIn("2,000.00", html)
+
+    def test_filters_by_band(self):
+        self.env.cr.flush()
+        self.env["res.partner"]._credit_write_company_values(
+            self.env.company, [("credit_band", "varchar")], [(self.other.id, "E")]
+        )
+        html = self._html("en_US", credit_band="E")
+        self.assertIn("Beta Servizi Spa", html)
+        self.assertNotIn("Alfa Forniture Srl", html)
