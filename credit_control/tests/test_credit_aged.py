@@ -1,6 +1,9 @@
 """Aged receivables: buckets, statuses, currencies, companies, the printed list, access."""
 
+from datetime import date
 from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo import fields
@@ -332,3 +335,55 @@ class TestCreditAgedReceivableList(CreditControlCommon):
         html = self._html("en_US", credit_band="E")
         self.assertIn("Beta Servizi Spa", html)
         self.assertNotIn("Alfa Forniture Srl", html)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditDso(CreditControlCommon):
+    """The worked example of core/dso.py, from the ledger, through the scoring run."""
+
+    def test_dso_of_the_worked_example(self):
+        with freeze_time("2026-06-15 09:00:00"):
+            customer = self._credit_customer("Gamma Ricambi Srl")
+            # newest period (16 May - 15 June, 31 days): 31,000.00 sold, half not yet due
+            self._credit_invoice(customer, 15500.0, date(2026, 6, 1), date(2026, 7, 1))
+            self._credit_invoice(customer, 15500.0, date(2026, 5, 20), date(2026, 6, 10))
+            # the one before (16 April - 15 May, 30 days): 60,000.00, 19,000.00 still open
+            may = self._credit_invoice(customer, 60000.0, date(2026, 5, 1), date(2026, 5, 31))
+            self._credit_pay(may, date(2026, 6, 5), amount=41000.0)
+            # the oldest (16 March - 15 April): 45,000.00, paid
+            april = self._credit_invoice(customer, 45000.0, date(2026, 4, 1), date(2026, 5, 1))
+            self._credit_pay(april, date(2026, 5, 1))
+            # older sales do not count
+            old = self._credit_invoice(customer, 99000.0, date(2026, 1, 10), date(2026, 2, 10))
+            self._credit_pay(old, date(2026, 2, 10))
+            self.env.cr.flush()
+            customer.credit_update_scores()
+            # 50,000.00 open: 31 days of the newest period's 31,000.00, then 19,000.00 of
+            # 60,000.00 over 30 days (9.5): 40.5; not due 15,500.00: half of 31 days
+            self.assertEqual(
+                (customer.credit_dso, customer.credit_dso_best, customer.credit_days_late_avg),
+                (40.5, 15.5, 25.0),
+            )
+            self.assertEqual(
+                self.env.company._credit_dso_figures(),
+                {"dso": 40.5, "dso_best": 15.5, "days_late_avg": 25.0},
+            )
+            rows = self.env["credit.aged.receivable"].search(
+                [("commercial_partner_id", "=", customer.id)]
+            )
+            self.assertEqual(set(rows.mapped("credit_dso")), {40.5})
+            # the figures are the company's: another company has none of them
+            other = self.setup_other_company(name="Filiale Est")["company"]
+            self.assertFalse(customer.with_company(other).credit_dso)
+            self.assertEqual(
+                other._credit_dso_figures(), {"dso": 0.0, "dso_best": 0.0, "days_late_avg": 0.0}
+            )
+
+    def test_nobody_writes_the_dso(self):
+        customer = self._credit_customer("Delta Srl")
+        manager = self._credit_user("dso_manager", "credit_control.group_credit_manager")
+        with self.assertRaises(AccessError):
+            customer.with_user(manager).write({"credit_dso": 1.0})
+        viewer = self._credit_user("dso_viewer", VIEWER)
+        with self.assertRaises(AccessError):
+            customer.with_user(viewer).read(["credit_dso"])

@@ -32,8 +32,9 @@ class CreditAgedReceivableWizard(models.TransientModel):
         comodel_name="res.company",
         string="Companies",
         required=True,
+        # no domain: a many2many reads through it (it would hide what is checked below);
+        # the companies' record rule offers only the user's companies
         default=lambda self: self.env.companies,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
     credit_band = fields.Selection(selection=BAND_SELECTION, string="Band")
     credit_profile = fields.Selection(selection=PROFILE_SELECTION, string="Payment Profile")
