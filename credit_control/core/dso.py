@@ -5,8 +5,11 @@ average days delinquent.
   day of the month as ``today`` (``today`` included in the newest):
 
   >>> from datetime import date
-  >>> [(start.isoformat(), end.isoformat(), days) for start, end, days in periods(date(2026, 6, 15))]
-  [('2026-05-16', '2026-06-15', 31), ('2026-04-16', '2026-05-15', 30), ('2026-03-16', '2026-04-15', 31)]
+  >>> for start, end, days in periods(date(2026, 6, 15)):
+  ...     print(start, end, days)
+  2026-05-16 2026-06-15 31
+  2026-04-16 2026-05-15 30
+  2026-03-16 2026-04-15 31
 
 - **DSO (countback)**: how many days of the latest credit sales the open receivables
   equal. Walk back from the newest period: while the receivables left cover a whole
@@ -108,4 +111,3 @@ def figures(receivable, receivable_not_due, sales, days):
         return DsoFigures(None, best, None)
     best = best or 0.0
     return DsoFigures(dso, best, round(max(dso - best, 0.0), 1))
-

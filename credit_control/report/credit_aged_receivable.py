@@ -20,7 +20,7 @@ BUCKETS = [
     ("91_120", "91-120 Days"),
     ("over_120", "Over 120 Days"),
 ]
-#: (bucket, last day past due it holds), oldest open-ended
+#: (bucket, last day past due it holds): 0 or less is not due, 121 and more over 120
 BUCKET_LIMITS = [("not_due", 0), ("1_30", 30), ("31_60", 60), ("61_90", 90), ("91_120", 120)]
 
 STATUSES = [
@@ -30,18 +30,6 @@ STATUSES = [
     ("collection", "Collection Agency"),
     ("disputed", "Disputed"),
 ]
-
-
-def bucket_of(days_past_due):
-    """The bucket of an item ``days_past_due`` days past its due date (0 or less: not due).
-
-    >>> [bucket_of(days) for days in (-5, 0, 1, 30, 31, 60, 61, 90, 91, 120, 121)]
-    ['not_due', 'not_due', '1_30', '1_30', '31_60', '31_60', '61_90', '61_90', '91_120', '91_120', 'over_120']
-    """
-    for bucket, last_day in BUCKET_LIMITS:
-        if days_past_due <= last_day:
-            return bucket
-    return "over_120"
 
 
 def aged_items_query(reference_date=None, as_of=None, where=None):

@@ -101,11 +101,17 @@ class TestCreditAgedReceivable(CreditControlCommon):
         )
         # partly paid: 1,500.00 of 2,000.00 leaves 500.00; paid one before: gone
         cls.partly = cls._credit_invoice(
-            cls.currency_customer, 2000.0, cls.today - timedelta(days=70), cls.today - timedelta(days=40)
+            cls.currency_customer,
+            2000.0,
+            cls.today - timedelta(days=70),
+            cls.today - timedelta(days=40),
         )
         cls._credit_pay(cls.partly, cls.today - timedelta(days=20), amount=1500.0)
         cls.paid = cls._credit_invoice(
-            cls.currency_customer, 700.0, cls.today - timedelta(days=70), cls.today - timedelta(days=40)
+            cls.currency_customer,
+            700.0,
+            cls.today - timedelta(days=70),
+            cls.today - timedelta(days=40),
         )
         cls._credit_pay(cls.paid, cls.today - timedelta(days=5))
 
@@ -218,7 +224,10 @@ class TestCreditAgedReceivable(CreditControlCommon):
         as_a = self._rows(self.shared, self.env(user=self.credit_user))
         as_b = self._rows(self.shared, self.env(user=self.user_b))
         self.assertEqual(
-            [(row.move_id, row.amount_residual, row.credit_band, row.credit_profile) for row in as_a],
+            [
+                (row.move_id, row.amount_residual, row.credit_band, row.credit_profile)
+                for row in as_a
+            ],
             [(self.shared_a, 111.0, "B", "reliable")],
         )
         self.assertEqual(
@@ -240,7 +249,9 @@ class TestCreditAgedReceivable(CreditControlCommon):
             user = self._credit_user(login, group)
             with self.subTest(user=login):
                 with self.assertRaises(AccessError):
-                    self.env(user=user)["credit.aged.receivable"].search_read([], ["amount_residual"])
+                    self.env(user=user)["credit.aged.receivable"].search_read(
+                        [], ["amount_residual"]
+                    )
                 with self.assertRaises(AccessError):
                     self.env(user=user)["credit.aged.receivable.wizard"].create({})
         # a credit user reads but cannot write
@@ -293,9 +304,9 @@ class TestCreditAgedReceivableList(CreditControlCommon):
         action = wizard.action_print()
         self.assertEqual(action["report_name"], "credit_control.report_credit_aged_receivable")
         report = self.env(user=user, context={"lang": lang})["ir.actions.report"]
-        html = report._render_qweb_html(
-            "credit_control.report_credit_aged_receivable", wizard.ids
-        )[0].decode()
+        html = report._render_qweb_html("credit_control.report_credit_aged_receivable", wizard.ids)[
+            0
+        ].decode()
         return " ".join(html.split())
 
     def test_list_in_english_with_totals(self):
