@@ -135,7 +135,7 @@ class CreditAgedReceivable(models.Model):
     _order = "date_maturity, id"
     _rec_name = "move_id"
 
-    partner_id = fields.Many2one(comodel_name="res.partner", string="Partner", readonly=True)
+    partner_id = fields.Many2one(comodel_name="res.partner", readonly=True)
     commercial_partner_id = fields.Many2one(
         comodel_name="res.partner", string="Customer", readonly=True
     )
@@ -144,7 +144,7 @@ class CreditAgedReceivable(models.Model):
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     move_id = fields.Many2one(comodel_name="account.move", string="Entry", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_past_due = fields.Integer(string="Days Past Due", readonly=True, aggregator="max")
+    days_past_due = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(selection=BUCKETS, string="Age", readonly=True)
     amount_residual = fields.Monetary(
         string="Open Amount", readonly=True, help="In the company's currency."
