@@ -398,3 +398,67 @@ class TestCreditDso(CreditControlCommon):
         viewer = self._credit_user("dso_viewer", VIEWER)
         with self.assertRaises(AccessError):
             customer.with_user(viewer).read(["credit_dso"])
+
+
+@tagged("post_install", "-at_install")
+class TestCreditAgedReceivableAttacks(CreditControlCommon):
+    """The printed list's data as an attacker would ask for it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.seller = cls._credit_user("aged_seller", CREDIT_USER)
+        cls.mine = cls._credit_customer("Cliente Mio Srl", user_id=cls.seller.id)
+        cls.theirs = cls._credit_customer("Cliente Altrui Srl")
+        cls.my_invoice = cls._credit_invoice(
+            cls.mine, 300.0, cls.today - timedelta(days=60), cls.today - timedelta(days=30)
+        )
+        cls.my_invoice.invoice_user_id = cls.seller
+        cls._credit_invoice(
+            cls.theirs, 400.0, cls.today - timedelta(days=60), cls.today - timedelta(days=30)
+        )
+        # partly paid after the as-of date: 1,000.00 invoiced, 600.00 paid 3 days ago
+        cls.partly = cls._credit_invoice(
+            cls.mine, 1000.0, cls.today - timedelta(days=40), cls.today - timedelta(days=10)
+        )
+        cls.partly.invoice_user_id = cls.seller
+        cls._credit_pay(cls.partly, cls.today - timedelta(days=3), amount=600.0)
+        cls.credit_user = cls._credit_user("aged_attacker", CREDIT_USER)
+
+    def _sections(self, user, **values):
+        wizard = self.env(user=user)["credit.aged.receivable.wizard"].create(values)
+        return wizard._credit_aged_sections()
+
+    def test_salesperson_filter(self):
+        (section,) = self._sections(self.credit_user, user_id=self.seller.id)
+        self.assertEqual(
+            [customer["name"] for customer in section["customers"]], ["Cliente Mio Srl"]
+        )
+        # 300.00 + the 400.00 left of the partly paid invoice
+        self.assertEqual(section["total"], 700.0)
+
+    def test_past_date_restores_the_part_paid_later(self):
+        (section,) = self._sections(
+            self.credit_user, user_id=self.seller.id, date=self.today - timedelta(days=5)
+        )
+        (customer,) = section["customers"]
+        # 5 days ago: 300.00 25 days overdue and the whole 1,000.00 5 days overdue
+        self.assertEqual(
+            [(line["amount"], line["days"], line["bucket"]) for line in customer["lines"]],
+            [(300.0, 25, "1_30"), (1000.0, 5, "1_30")],
+        )
+        self.assertEqual(customer["totals"]["1_30"], 1300.0)
+
+    def test_other_company_in_the_context_is_refused(self):
+        with self.assertRaises(AccessError):
+            self.env(user=self.credit_user, context={"allowed_company_ids": self.company_b.ids})[
+                "credit.aged.receivable"
+            ].search([])
+
+    def test_salesperson_without_credit_group_cannot_print(self):
+        with self.assertRaises(AccessError):
+            self.env["credit.aged.receivable.wizard"].create({}).with_user(
+                self.seller.copy({"login": "plain_seller", "groups_id": [Command.set([])]})
+            ).action_print()
