@@ -45,6 +45,10 @@
         "views/res_users_credit_digest_views.xml",
         "data/credit_overview_data.xml",
         "views/credit_overview_views.xml",
+        "security/credit_aged_receivable_security.xml",
+        "report/credit_aged_receivable_report.xml",
+        "views/credit_aged_receivable_views.xml",
+        "views/res_partner_dso_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

@@ -35,6 +35,7 @@ from . import ir_attachment
 from . import mail_mail_dunning
 from . import mail_thread_sdi
 from . import res_company
+from . import res_company_dso
 from . import res_config_settings
 from . import res_partner_business_report
 from . import res_partner_collection
@@ -44,4 +45,5 @@ from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_interest_statement
 from . import res_partner_scoring
+from . import res_partner_scoring_dso
 from . import res_users_credit_digest

@@ -646,7 +646,30 @@ class ResPartner(models.Model):
                 )
             )
         }
-        columns = [*SCORE_COLUMNS, ("credit_latest_report_id", "int4")]
+        self._credit_write_company_values(
+            company, [*SCORE_COLUMNS, ("credit_latest_report_id", "int4")], rows
+        )
+        history = [
+            {
+                "partner_id": row[0],
+                "company_id": company.id,
+                "date": today,
+                "score": row[1],
+                "band": row[2],
+                "profile": row[3],
+            }
+            for row in rows
+            if before.get(row[0]) != (row[1], row[2], row[3])
+        ]
+        self._credit_insert_history(history)
+        return self.browse(ids)
+
+    @api.model
+    def _credit_write_company_values(self, company, columns, rows):
+        """Write ``rows`` (partner id, then one value per column of ``columns``, a list of
+        (company-dependent column, SQL type)) into ``company``'s values in one UPDATE,
+        other companies' values untouched. The caller has flushed the partners."""
+        key = str(int(company.id))
         assignments = ", ".join(
             f"{name} = COALESCE(res_partner.{name}, '{{}}'::jsonb)"
             f" || jsonb_build_object('{key}', to_jsonb(v.{name}))"
@@ -664,20 +687,6 @@ class ResPartner(models.Model):
             page_size=1000,
         )
         self.invalidate_model([name for name, _type in columns])
-        history = [
-            {
-                "partner_id": row[0],
-                "company_id": company.id,
-                "date": today,
-                "score": row[1],
-                "band": row[2],
-                "profile": row[3],
-            }
-            for row in rows
-            if before.get(row[0]) != (row[1], row[2], row[3])
-        ]
-        self._credit_insert_history(history)
-        return self.browse(ids)
 
     @api.model
     def _credit_insert_history(self, history):
