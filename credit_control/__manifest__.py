@@ -40,6 +40,9 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        "security/credit_cashin_forecast_security.xml",
+        "views/credit_cashin_forecast_views.xml",
+        "report/credit_cashin_forecast_report.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

@@ -33,6 +33,7 @@ from . import ir_attachment
 from . import mail_mail_dunning
 from . import mail_thread_sdi
 from . import res_company
+from . import res_company_cashin_forecast
 from . import res_config_settings
 from . import res_partner_business_report
 from . import res_partner_collection

@@ -1,1 +1,2 @@
+from . import credit_cashin_forecast
 from . import credit_dunning_letter_analysis
