@@ -33,12 +33,7 @@ def _forecast(env, _context):
 def _backtest(env, _context):
     """The ledger replayed at 6 past cut-offs: our error beside the naive one's."""
     result = backtest.backtest(backtest.load_ledger(env), fields.Date.context_today(env.user))
-    beaten = min(result["naive"] or 0, result["due_only"] or 0)
-    verdict = (
-        "ours beats naive"
-        if result["ours"] is not None and result["ours"] < beaten
-        else ("OURS DOES NOT BEAT NAIVE")
-    )
+    verdict = backtest.verdict(result)
     return f"{backtest.summary(result)}; {verdict}"
 
 

@@ -49,7 +49,7 @@ class ResCompany(models.Model):
             kind, rate = "invoice", 1.0
             if agency_id:
                 kind, rate = "case", rates.get(agency_id, forecast.DEFAULT_RECOVERY_RATE)
-            items.append(forecast.Item(key, partner_id, kind, due, residual, rate))
+            items.append(forecast.Item(key, partner_id, kind, due, float(residual), rate))
             meta[key] = {
                 "partner_id": partner_id,
                 "move_id": move_id,
@@ -78,10 +78,10 @@ class ResCompany(models.Model):
         for installment_id, partner_id, due, open_amount, currency_id in installment_rows:
             if currency_id != self.currency_id.id:
                 open_amount = currencies.browse(currency_id)._convert(
-                    open_amount, self.currency_id, self, today
+                    open_amount, self.currency_id, self, today, round=True
                 )
             key = ("installment", installment_id)
-            items.append(forecast.Item(key, partner_id, "installment", due, open_amount))
+            items.append(forecast.Item(key, partner_id, "installment", due, float(open_amount)))
             meta[key] = {
                 "partner_id": partner_id,
                 "move_id": None,
@@ -149,18 +149,21 @@ class ResCompany(models.Model):
         items, meta = self._credit_cashin_items()
         delays, labels = self._credit_cashin_delays({item.partner_id for item in items})
         digits = self.currency_id.decimal_places
+        company_id, currency_id = self.id, self.currency_id.id
         rows = []
+        # amounts: open residuals (rounded in the ledger), converted installments and
+        # agencies' shares (rounded by the core)
         for key, scenario, day, amount in forecast.forecast(items, delays, today, digits):
             info = meta[key]
             band, profile = labels.get(info["partner_id"], (None, None))
             rows.append(
                 {
                     **info,
-                    "company_id": self.id,
+                    "company_id": company_id,
                     "scenario": scenario,
                     "date": day,
-                    "amount": self.currency_id.round(amount),
-                    "currency_id": self.currency_id.id,
+                    "amount": amount,
+                    "currency_id": currency_id,
                     "band": band,
                     "profile": profile,
                 }

@@ -245,6 +245,10 @@ class TestCashinForecast(CreditControlCommon):
             Forecast.search([("company_id", "=", self.company.id)]),
             "a user of another company sees none of this company's rows",
         )
+        with self.assertRaises(AccessError, msg="nor prints this company's forecast"):
+            self.env["ir.actions.report"].with_user(user)._render_qweb_html(
+                "credit_control.report_credit_cashin_forecast", self.company.ids
+            )
 
     def test_viewer_and_portal_cannot_read_the_forecast(self):
         viewer = self._credit_user("forecast_viewer", VIEWER)
