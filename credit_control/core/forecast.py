@@ -22,8 +22,10 @@ is slow by ``DEFAULT_SLOW_DAYS``.
   usual, at least ``GIVE_UP_MARGIN_DAYS``); an item older than that is not expected, nor
   is an overdue item of a **defaulting** partner (it has stopped paying what is late:
   on the benchmark's ledger counting on those items triples the error);
-- *pessimistic*: on the due date plus the slow delay; an item already later than that,
-  and every item of a **defaulting** partner, is not expected.
+- *pessimistic*: on the due date plus the slow delay; an item already later than its
+  usual delay on the day it would be given up for (so never before the expected date);
+  an item already later than the slow delay, and every item of a **defaulting** partner,
+  is not expected.
 
 A partner paying a median of 10 and a slow 30 days late, an invoice due in a week:
 
@@ -36,13 +38,13 @@ A partner paying a median of 10 and a slow 30 days late, an invoice due in a wee
 
 Due 20 days ago, already 10 days later than usual: given up at 30 + max(30, 20) = 60 days
 after the due date, 40 days from today, so expected in 20 days; the pessimist waits
-until 30 days after the due date, in 10 days:
+until that last day, in 40 days:
 
 >>> give_up_days(delay)
 60
 >>> predict_invoice(today - timedelta(days=20), delay, today)
 {'expected': datetime.date(2026, 3, 22), 'optimistic': datetime.date(2026, 3, 2), \
-'pessimistic': datetime.date(2026, 3, 12)}
+'pessimistic': datetime.date(2026, 4, 11)}
 
 Due 45 days ago (later than the slow delay): the pessimist gives up; 70 days ago (later
 than 60): not expected either, only the optimist still counts on it, today:
@@ -185,8 +187,10 @@ def predict_invoice(due, delay, today):
     else:
         expected = None
     pessimistic = None
-    if not delay.defaulting and age <= delay.slow:
+    if not delay.defaulting and age <= delay.usual:
         pessimistic = due + timedelta(days=delay.slow)
+    elif not delay.defaulting and age <= delay.slow:
+        pessimistic = due + timedelta(days=give_up_days(delay))
     return {
         "expected": expected,
         "optimistic": _not_before(due, today),
