@@ -267,6 +267,23 @@ class TestCashinForecast(CreditControlCommon):
                     "credit_control.report_credit_cashin_forecast", self.company.ids
                 )
 
+    def test_credit_user_reads_but_cannot_change_rows_nor_reach_other_companies(self):
+        user = self._credit_user("forecast_user_rw", USER)
+        Forecast = self.env["credit.cashin.forecast"].with_user(user)
+        Forecast.action_credit_open()
+        row = Forecast.search([("partner_id", "=", self.punctual.id)], limit=1)
+        with self.assertRaises(AccessError):
+            row.write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            row.unlink()
+        with self.assertRaises(AccessError):
+            Forecast.create({"scenario": "expected", "amount": 1.0})
+        other = self.setup_other_company(name="Azienda Estranea Spa")["company"]
+        with self.assertRaises(AccessError, msg="a company the user does not work in"):
+            Forecast.with_context(
+                allowed_company_ids=[self.company.id, other.id]
+            ).action_credit_open()
+
     def test_pdf_in_english_and_italian(self):
         self.env["res.lang"]._activate_lang("it_IT")
         report = self.env["ir.actions.report"]
