@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_cashin_forecast
 from . import account_move_collection
 from . import account_move_dunning
 from . import account_move_einvoice

@@ -205,6 +205,11 @@ class TestCashinForecast(CreditControlCommon):
         # opened again: rebuilt, not doubled
         Forecast.action_credit_open()
         self.assertEqual(Forecast.search_count([("partner_id", "in", self.customers.ids)]), 15)
+        # an invoice reset to draft and deleted leaves at once
+        self.punctual_open.button_draft()
+        self.punctual_open.unlink()
+        self.assertEqual(Forecast.search_count([("partner_id", "in", self.customers.ids)]), 12)
+        self.assertTrue(Forecast.search([]).read(["move_id", "partner_id"]))
         arch = Forecast.get_views([(False, "graph")])["views"]["graph"]["arch"]
         self.assertIn('type="line"', arch)
         self.assertIn('interval="week"', arch)
