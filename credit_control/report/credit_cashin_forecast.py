@@ -152,17 +152,19 @@ class CreditCashinForecast(models.Model):
 
     @api.model
     def _credit_copy_rows(self, rows):
-        """Insert ``rows`` (dicts of COLUMNS) with one COPY."""
+        """Insert ``rows`` (dicts of COLUMNS) with one COPY (text format: tab-separated,
+        ``\\N`` for NULL; no value of ours holds a tab, a newline or a backslash)."""
         now = fields.Datetime.to_string(fields.Datetime.now())
-        uid = str(int(self.env.uid))
+        uid = int(self.env.uid)
         stamp = f"\t{uid}\t{uid}\t{now}\t{now}\n"
-
-        def text(value):
-            return "\\N" if value is None or value is False else str(value)
-
+        null = "\\N"
         buffer = io.StringIO()
         buffer.writelines(
-            "\t".join(text(row[column]) for column in COLUMNS) + stamp for row in rows
+            f"{row['company_id']}\t{row['scenario']}\t{row['date'] or null}\t{row['amount']}"
+            f"\t{row['currency_id']}\t{row['partner_id']}\t{row['move_id'] or null}"
+            f"\t{row['installment_id'] or null}\t{row['source']}\t{row['band'] or null}"
+            f"\t{row['profile'] or null}{stamp}"
+            for row in rows
         )
         buffer.seek(0)
         self.env.cr._obj.copy_expert(
