@@ -103,16 +103,20 @@ class CreditCashinForecast(models.Model):
 
     @api.model
     def _read_group_orderby(self, order, groupby_terms, query):
-        # scenarios in their natural order, not alphabetically
-        orderby = natural_orderby(
-            super()._read_group_orderby,
-            order,
-            groupby_terms,
-            query,
-            "scenario",
-            SCENARIO_SELECTION,
+        # scenarios and payment profiles in their natural order, not alphabetically
+        def by_profile(part, terms, query):
+            return natural_orderby(
+                super(CreditCashinForecast, self)._read_group_orderby,
+                part,
+                terms,
+                query,
+                "profile",
+                PROFILE_SELECTION,
+            )
+
+        return natural_orderby(
+            by_profile, order, groupby_terms, query, "scenario", SCENARIO_SELECTION
         )
-        return orderby
 
     @api.model
     def action_credit_open(self):

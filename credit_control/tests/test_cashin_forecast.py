@@ -202,6 +202,19 @@ class TestCashinForecast(CreditControlCommon):
             [(scenario, amount) for scenario, amount in groups],
             [("expected", 5900.0), ("optimistic", 5900.0), ("pessimistic", 5100.0)],
         )
+        by_profile = Forecast._read_group(
+            [("partner_id", "in", self.customers.ids), ("scenario", "=", "expected")],
+            ["profile"],
+            ["amount:sum"],
+        )
+        profiles = [profile for profile, _amount in by_profile]
+        self.assertEqual(
+            profiles,
+            sorted(
+                profiles,
+                key=["reliable", "sometimes_late", "habitually_late", "defaulting", False].index,
+            ),
+        )
         # opened again: rebuilt, not doubled
         Forecast.action_credit_open()
         self.assertEqual(Forecast.search_count([("partner_id", "in", self.customers.ids)]), 15)
