@@ -49,6 +49,9 @@
         "report/credit_aged_receivable_report.xml",
         "views/credit_aged_receivable_views.xml",
         "views/res_partner_dso_views.xml",
+        "security/credit_cashin_forecast_security.xml",
+        "views/credit_cashin_forecast_views.xml",
+        "report/credit_cashin_forecast_report.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

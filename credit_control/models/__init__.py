@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_cashin_forecast
 from . import account_move_collection
 from . import account_move_dunning
 from . import account_move_einvoice
@@ -35,6 +36,7 @@ from . import ir_attachment
 from . import mail_mail_dunning
 from . import mail_thread_sdi
 from . import res_company
+from . import res_company_cashin_forecast
 from . import res_company_dso
 from . import res_config_settings
 from . import res_partner_business_report

@@ -48,6 +48,8 @@ SCORE_COLUMNS = (
     ("credit_scored_on", "date"),
     ("credit_explanation_data", "text"),
     ("credit_dunning_stage_reached", "varchar"),
+    ("credit_median_days_late", "int4"),
+    ("credit_slow_days_late", "int4"),
 )
 
 
@@ -119,6 +121,17 @@ class ResPartner(models.Model):
     )
     credit_avg_days_late = fields.Float(
         string="Average Days Late", digits=(16, 1), aggregator="avg", **ASSESSMENT
+    )
+    credit_median_days_late = fields.Integer(
+        string="Median Days Late",
+        help="Half of the money paid came in within these days after the due date.",
+        **ASSESSMENT,
+    )
+    credit_slow_days_late = fields.Integer(
+        string="Slow Days Late",
+        help="Four fifths of the money paid came in within these days after the due date "
+        "(the cash-in forecast's pessimistic delay).",
+        **ASSESSMENT,
     )
     credit_share_late = fields.Float(
         string="Paid Late (%)", digits=(16, 1), aggregator="avg", **ASSESSMENT
@@ -421,6 +434,8 @@ class ResPartner(models.Model):
             today,
             json.dumps([list(line) for line in result.lines]),
             facts.dunning_stage,
+            facts.median_days_late,
+            facts.slow_days_late,
         )
 
     @api.model

@@ -1,4 +1,5 @@
 from . import test_beside_oca
+from . import test_cashin_forecast
 from . import test_credit_aged
 from . import test_credit_demo
 from . import test_credit_digest
