@@ -40,6 +40,9 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        "data/credit_collection_data.xml",
+        "wizards/credit_collection_statement_wizard_views.xml",
+        "views/res_config_settings_collection_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],
