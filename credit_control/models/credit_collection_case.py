@@ -60,7 +60,7 @@ class CreditCollectionCase(models.Model):
         comodel_name="res.partner", string="Debtor", required=True, index=True, tracking=True
     )
     agency_id = fields.Many2one(
-        comodel_name="res.partner", string="Agency", required=True, index=True, tracking=True
+        comodel_name="res.partner", required=True, index=True, tracking=True
     )
     company_id = fields.Many2one(
         comodel_name="res.company", required=True, index=True, default=lambda self: self.env.company
@@ -987,7 +987,7 @@ class CreditCollectionCase(models.Model):
             .sudo()
             # a fresh context: this runs inside a reconciliation, whose keys
             # (skip_invoice_sync, check_move_validity...) would leave the bill empty
-            .with_context(
+            .with_context(  # pylint: disable=context-overridden
                 {
                     "lang": self.env.context.get("lang"),
                     "tz": self.env.context.get("tz"),
