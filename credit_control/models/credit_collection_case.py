@@ -183,11 +183,14 @@ class CreditCollectionCase(models.Model):
     def create(self, vals_list):
         if not self.env.su and not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only a credit manager may open a collection case."))
-        move_ids = {
+        all_ids = [
             move_id
             for vals in vals_list
             for move_id in self._credit_command_ids(vals.get("move_ids"))
-        }
+        ]
+        move_ids = set(all_ids)
+        if len(move_ids) < len(all_ids):
+            raise UserError(self.env._("An invoice can't be handed over in two cases at once."))
         items = self._credit_eligible_items(self.env["account.move"].browse(move_ids))
         claims = self._credit_claimed_by_letters(move_ids)
         sequence = self.env["ir.sequence"]
@@ -908,6 +911,9 @@ class CreditCollectionCase(models.Model):
                 )
             elif currency.compare_amounts(total, 0.0) > 0:
                 values["state"] = "partly_recovered"
+            elif case.state == "partly_recovered":
+                # the only payment was undone (returned, unmatched): the agency works on
+                values["state"] = "in_progress"
             case.write(values)
             if currency.compare_amounts(total, case.commission_base_amount) > 0:
                 to_bill |= case

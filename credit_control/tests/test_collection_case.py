@@ -215,6 +215,14 @@ class TestCollectionCase(CollectionCaseCommon):
         self._credit_pay(paid, self.today)
         with self.assertRaisesRegex(UserError, "nothing left to pay"):
             self._case(paid)
+        # one invoice in two cases of one call
+        with self.assertRaisesRegex(UserError, "two cases"):
+            self.env["credit.collection.case"].with_user(self.manager).create(
+                [
+                    {"agency_id": self.agency.id, "move_ids": [Command.set(self.inv1.ids)]},
+                    {"agency_id": self.agency.id, "move_ids": [Command.set(self.inv1.ids)]},
+                ]
+            )
         # not an agency
         with self.assertRaises(ValidationError):
             self._case(agency_id=self.other.id)
@@ -336,6 +344,43 @@ class TestCollectionDossier(CollectionCaseCommon):
                 "delivery_date": fields.Datetime.now(),
             }
         )
+        # a formal notice sent by PEC, its PDF kept with the letter
+        policy = cls.company.credit_dunning_policy_id
+        cls.letter = (
+            cls.env["credit.dunning.letter"]
+            .sudo()
+            .create(
+                {
+                    "company_id": cls.company.id,
+                    "date": cls.today - timedelta(days=20),
+                    "partner_id": cls.debtor.id,
+                    "currency_id": cls.currency.id,
+                    "policy_id": policy.id,
+                    "level_id": policy.level_ids.sorted("days")[-2].id,
+                    "state": "sent",
+                    "sent_by_pec": True,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_line_id": cls.inv2.line_ids.filtered(
+                                    lambda line: line.account_type == "asset_receivable"
+                                ).id,
+                                "due_date": cls.inv2.invoice_date_due,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        cls.env["ir.attachment"].create(
+            {
+                "name": "letter.pdf",
+                "res_model": "credit.dunning.letter",
+                "res_id": cls.letter.id,
+                "mimetype": "application/pdf",
+                "raw": b"%PDF-1.4 the formal notice",
+            }
+        )
         cls.case = cls._handed_off_class()
         # one real wkhtmltopdf call (tests render HTML unless told otherwise)
         cls.attachment = (
@@ -387,6 +432,13 @@ class TestCollectionDossier(CollectionCaseCommon):
         self.assertEqual(rows[0]["open_amount"], "1000.00")
         self.assertIn("RC", rows[0]["sdi_delivery"])
         self.assertIn("123456", rows[0]["sdi_delivery"])
+        # the letter that put the debtor in default: its date, channel, and its PDF
+        self.assertIn("PEC", rows[1]["letters"])
+        self.assertIn(str(self.today - timedelta(days=20)), rows[1]["letters"])
+        letters = [name for name in names if name.startswith("letters/")]
+        self.assertEqual(len(letters), 1)
+        self.assertEqual(self.zip.read(letters[0]), b"%PDF-1.4 the formal notice")
+        self.assertEqual(data["items"][1]["letters"][0]["file"], letters[0])
 
     def test_only_the_data_the_agency_needs(self):
         everything = b"".join(
