@@ -6,7 +6,7 @@ from odoo import Command
 from odoo import fields
 
 DOSSIER_INVOICES = 500
-RENDERED_INVOICES = 100
+RENDERED_INVOICES = 10
 HANDOFF_DEBTORS = 200
 
 

@@ -11,6 +11,7 @@ deleted.
 """
 
 import hashlib
+import logging
 from collections import defaultdict
 
 from odoo import api
@@ -40,6 +41,8 @@ OPEN_CASE_STATES = ("handed_off", "in_progress", "partly_recovered")
 MANAGER = "credit_control.group_credit_manager"
 #: invoices rendered per wkhtmltopdf call when Odoo has no stored PDF of them
 PDF_BATCH = 100
+
+_logger = logging.getLogger(__name__)
 
 
 class CreditCollectionCase(models.Model):
@@ -121,16 +124,24 @@ class CreditCollectionCase(models.Model):
     # what the hand-off put on the debtor: the hold is released only if it is still ours
     hold_reason = fields.Char(copy=False, readonly=True)
     # legal action (case_type lawyer): what the lawyer reports
-    court_reference = fields.Char(
-        tracking=True, help="The court's docket number of the injunction (numero di R.G.)."
+    # the same fields as wt/casesui's credit_collection_case_lawyer.py (one of the two
+    # definitions can go at merge: they are identical in name and meaning)
+    credit_court_reference = fields.Char(
+        string="Court Reference",
+        tracking=True,
+        help="The court's reference of the proceedings (e.g. the docket number, R.G.), as "
+        "the lawyer reports it.",
     )
-    injunction_date = fields.Date(
-        string="Injunction Issued On", tracking=True, help="Date of the decreto ingiuntivo."
+    date_injunction = fields.Date(
+        string="Injunction Date",
+        tracking=True,
+        help="The day the court issued the payment injunction (decreto ingiuntivo).",
     )
-    injunction_notified_date = fields.Date(
+    date_injunction_notified = fields.Date(
         string="Injunction Notified On",
         tracking=True,
-        help="The day the injunction was served on the debtor: the 40 days to oppose run from it.",
+        help="The day the injunction was served on the debtor: the debtor's forty days to "
+        "oppose it run from this day.",
     )
     export_ids = fields.One2many(
         comodel_name="credit.collection.export", inverse_name="case_id", string="Exports"
@@ -191,21 +202,26 @@ class CreditCollectionCase(models.Model):
         move_ids = set(all_ids)
         if len(move_ids) < len(all_ids):
             raise UserError(self.env._("An invoice can't be handed over in two cases at once."))
-        items = self._credit_eligible_items(self.env["account.move"].browse(move_ids))
+        all_moves = self.env["account.move"].browse(move_ids)
+        items = self._credit_eligible_items(all_moves)
         claims = self._credit_claimed_by_letters(move_ids)
-        sequence = self.env["ir.sequence"]
         for vals in vals_list:
             ids = self._credit_command_ids(vals.get("move_ids"))
             if not ids:
                 continue
-            moves = self.env["account.move"].browse(ids)
+            # one read of the invoices for all the cases, not one per case
+            moves = all_moves.browse(ids).with_prefetch(all_moves._prefetch_ids)
             lines = [line for move_id in ids for line in items.get(move_id, [])]
             derived = self._credit_case_values(vals, moves, lines, claims)
             vals.update(derived)
+        sequence = self.env.ref("credit_control.seq_credit_collection_case", False)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = sequence.sudo().next_by_code("credit.collection.case") or "/"
-        cases = super().create(vals_list)
+                vals["name"] = (sequence and sequence.sudo()._next()) or "/"
+        # the hand-off writes the case's first message: no "created" note for each
+        cases = super(CreditCollectionCase, self.with_context(mail_create_nolog=True)).create(
+            vals_list
+        )
         cases._credit_check_agency_flag()
         return cases
 
@@ -409,7 +425,7 @@ class CreditCollectionCase(models.Model):
                 super(CreditCollectionCase, case).write(derived)
         if "agency_id" in vals:
             self._credit_check_agency_flag()
-        if {"court_reference", "injunction_date", "injunction_notified_date"} & set(vals):
+        if {"credit_court_reference", "date_injunction", "date_injunction_notified"} & set(vals):
             self.filtered(lambda c: c.state == "handed_off").write({"state": "in_progress"})
         return result
 
@@ -424,7 +440,7 @@ class CreditCollectionCase(models.Model):
     def _credit_check_dpa(self):
         """An agency without a data-processing agreement (GDPR art. 28) gets no dossier."""
         for case in self:
-            agency = case.agency_id.sudo()
+            agency = case.agency_id.sudo().with_company(case.company_id)
             if case.case_type == "agency" and not agency.credit_collection_dpa_date:
                 raise UserError(
                     self.env._(
@@ -687,7 +703,7 @@ class CreditCollectionCase(models.Model):
             "amount_handed_over": money(case.amount_handed_over),
             "interest_claimed": money(case.interest_claimed),
             "fees_claimed": money(case.fees_claimed),
-            "court_reference": case.court_reference,
+            "court_reference": case.credit_court_reference,
         }
         debtor_data = {
             "name": debtor.name,
@@ -727,17 +743,35 @@ class CreditCollectionCase(models.Model):
             if move.id in by_move:
                 result[move.id] = (by_move[move.id].name, by_move[move.id].raw)
         missing = moves.filtered(lambda m: m.id not in result)
-        report = self.env["ir.actions.report"].sudo()
         for start in range(0, len(missing), PDF_BATCH):
             batch = missing[start : start + PDF_BATCH]
-            content, report_type = report._pre_render_qweb_pdf(
-                "account.account_invoices", batch.ids
-            )
-            pdfs = report._get_splitted_report("account.account_invoices", content, report_type)
+            pdfs = self._credit_render_pdfs("account.account_invoices", batch)
             for move in batch:
                 if move.id in pdfs:
                     result[move.id] = (move._get_invoice_report_filename(), pdfs[move.id])
         return [(move, *result[move.id]) for move in moves if move.id in result]
+
+    def _credit_render_pdfs(self, report_ref, records):
+        """``{id: pdf bytes}`` of ``records``: one wkhtmltopdf call for all, split by
+        Odoo per record; a wkhtmltopdf built without patched Qt (Debian's) returns an
+        empty file for several documents at once, so those are then rendered one by
+        one (about 1.5 s each on the benchmark machine)."""
+        report = self.env["ir.actions.report"].sudo()
+        if len(records) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    content, kind = report._pre_render_qweb_pdf(report_ref, records.ids)
+                    return report._get_splitted_report(report_ref, content, kind)
+            # PyPDF2 and wkhtmltopdf fail in many ways: any failure means one by one
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                _logger.info(
+                    "Rendering %s documents at once failed (%s): one by one", len(records), error
+                )
+        result = {}
+        for record in records:
+            content, kind = report._pre_render_qweb_pdf(report_ref, record.ids)
+            result.update(report._get_splitted_report(report_ref, content, kind))
+        return result
 
     def _credit_letter_pdfs(self, letters):
         """``{letter: pdf bytes}``: the PDF kept with the letter when it was sent, else
@@ -763,13 +797,7 @@ class CreditCollectionCase(models.Model):
             result.setdefault(letter, attachment.raw)
         missing = letters.filtered(lambda letter: letter not in result)
         if missing:
-            report = self.env["ir.actions.report"].sudo()
-            ref = "credit_control.action_report_dunning_letter"
-            content, report_type = report._pre_render_qweb_pdf(ref, missing.ids)
-            if report_type == "pdf":
-                pdfs = {res_id: stream["stream"].getvalue() for res_id, stream in content.items()}
-            else:  # pragma: no cover - the letter report is a PDF
-                pdfs = {}
+            pdfs = self._credit_render_pdfs("credit_control.action_report_dunning_letter", missing)
             for letter in missing:
                 if letter.id in pdfs:
                     result[letter] = pdfs[letter.id]
@@ -848,7 +876,7 @@ class CreditCollectionCase(models.Model):
         self._credit_check_manager()
         self.ensure_one()
         self._credit_check_dpa()
-        agency = self.agency_id.sudo()
+        agency = self.agency_id.sudo().with_company(self.company_id)
         email = agency.credit_collection_email or agency.email
         if not email:
             raise UserError(
@@ -928,7 +956,8 @@ class CreditCollectionCase(models.Model):
         per case."""
         bills = []
         for case in self:
-            agency = case.agency_id.sudo()
+            # the agency's terms are per company (company-dependent fields)
+            agency = case.agency_id.sudo().with_company(case.company_id)
             currency = case.currency_id
             new_amount = case.amount_recovered - case.commission_base_amount
             percent = agency.credit_collection_commission_percent or 0.0

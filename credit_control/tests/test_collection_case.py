@@ -296,9 +296,9 @@ class TestCollectionCase(CollectionCaseCommon):
         case = self._handed_off(case_type="lawyer")
         case.with_user(self.manager).write(
             {
-                "court_reference": "R.G. 1234/2026 Trib. Bologna",
-                "injunction_date": self.today,
-                "injunction_notified_date": self.today,
+                "credit_court_reference": "R.G. 1234/2026 Trib. Bologna",
+                "date_injunction": self.today,
+                "date_injunction_notified": self.today,
             }
         )
         self.assertEqual(case.state, "in_progress")
