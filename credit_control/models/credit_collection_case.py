@@ -1017,20 +1017,17 @@ class CreditCollectionCase(models.Model):
             )
         if not bills:
             return
-        moves = (
-            self.env["account.move"]
-            .sudo()
-            # a fresh context: this runs inside a reconciliation, whose keys
-            # (skip_invoice_sync, check_move_validity...) would leave the bill empty
-            .with_context(  # pylint: disable=context-overridden
-                {
-                    "lang": self.env.context.get("lang"),
-                    "tz": self.env.context.get("tz"),
-                    "default_move_type": "in_invoice",
-                }
-            )
-            .create([values for _case, values in bills])
+        # a fresh context: this runs inside a reconciliation, whose keys
+        # (skip_invoice_sync, check_move_validity...) would leave the bill empty
+        fresh = self.env(
+            context={
+                "lang": self.env.context.get("lang"),
+                "tz": self.env.context.get("tz"),
+                "default_move_type": "in_invoice",
+            },
+            su=True,
         )
+        moves = fresh["account.move"].create([values for _case, values in bills])
         for (case, _values), bill in zip(bills, moves, strict=True):
             case.write(
                 {

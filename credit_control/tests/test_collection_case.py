@@ -160,6 +160,29 @@ class TestCollectionCase(CollectionCaseCommon):
         self.assertIn(case.name, debtor.credit_explanation)
         self.assertIn("Handed over to", case.message_ids[0].body)
 
+    def test_a_dunning_run_leaves_the_items_handed_over_alone(self):
+        self._handed_off()
+        run = self.env["credit.dunning.run"].create(
+            {"date": self.today, "company_id": self.company.id}
+        )
+        run.action_compute()
+        chased = run.letter_ids.line_ids.move_id
+        self.assertIn(self.other_invoice, chased)
+        self.assertFalse(chased & (self.inv1 | self.inv2))
+
+    def test_a_billing_user_without_credit_rights_registers_a_payment_on_a_case(self):
+        case = self._handed_off()
+        clerk = self._credit_user("case_clerk", "account.group_account_invoice")
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(clerk)
+            .with_context(active_model="account.move", active_ids=self.inv2.ids)
+            .create({"payment_date": self.today})
+        )
+        wizard._create_payments()
+        self.assertEqual(case.amount_recovered, 500.0)
+        self.assertEqual(case.state, "partly_recovered")
+
     def test_the_recall_gives_the_items_back_to_dunning_and_releases_the_hold(self):
         case = self._handed_off()
         with self.assertRaises(UserError):
@@ -564,6 +587,10 @@ class TestCollectionCaseSecurity(CollectionCaseCommon):
                 getattr(as_user, method)(*args)
         with self.assertRaises(AccessError):
             as_user.write({"amount_recovered": 1500.0})
+        with self.assertRaises(AccessError):
+            self.env["credit.collection.statement.wizard"].with_user(self.controller).create(
+                {"case_id": case.id, "file": base64.b64encode(b"invoice;amount;date\n")}
+            )
         self.assertEqual(case.state, "draft")
 
     def test_viewers_portal_and_other_companies_see_nothing(self):
