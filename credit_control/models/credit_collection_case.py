@@ -849,9 +849,10 @@ class CreditCollectionCase(models.Model):
         )
         return attachment, export
 
+    @api.returns("ir.attachment", lambda attachment: attachment.id)
     def action_build_dossier(self):
         """The dossier (zip) as an ``ir.attachment`` of the case; a draft case is
-        handed over first. Every export is logged."""
+        handed over first. Every export is logged. Over RPC: the attachment's id."""
         self._credit_check_manager()
         self.ensure_one()
         self._credit_check_dpa()

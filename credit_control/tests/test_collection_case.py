@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo import fields
+from odoo.api import call_kw
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
@@ -491,6 +492,22 @@ class TestCollectionDossier(CollectionCaseCommon):
             export.sudo().unlink()
         with self.assertRaises(UserError):
             export.with_user(self.manager).write({"sha256": "0"})
+
+    def test_over_rpc_the_dossier_is_the_attachment_id(self):
+        result = call_kw(
+            self.env["credit.collection.case"].with_user(self.manager),
+            "action_build_dossier",
+            [[self.case.id]],
+            {},
+        )
+        self.assertEqual(result, self.case.export_ids[0].attachment_id.id)
+        with self.assertRaises(AccessError):
+            call_kw(
+                self.env["credit.collection.case"].with_user(self.controller),
+                "action_build_dossier",
+                [[self.case.id]],
+                {},
+            )
 
     def test_the_dossier_is_e_mailed_to_the_agency(self):
         self.case.with_user(self.manager).action_send_dossier()
