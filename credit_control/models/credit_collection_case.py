@@ -43,6 +43,28 @@ MANAGER = "credit_control.group_credit_manager"
 PDF_BATCH = 100
 
 _logger = logging.getLogger(__name__)
+#: written by the case's actions alone (as superuser), never by a user's write
+ACTION_FIELDS = frozenset(
+    {
+        "line_ids",
+        "date_handed_off",
+        "amount_handed_over",
+        "amount_recovered",
+        "agency_costs",
+        "commission_amount",
+        "commission_base_amount",
+        "commission_fixed_booked",
+        "commission_move_ids",
+        "writeoff_move_id",
+        "state",
+        "close_reason",
+        "date_closed",
+        "recall_reason",
+        "hold_reason",
+        "export_ids",
+        "recovery_ids",
+    }
+)
 
 
 class CreditCollectionCase(models.Model):
@@ -409,6 +431,15 @@ class CreditCollectionCase(models.Model):
     def write(self, vals):
         if not self.env.su and not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only a credit manager may change a collection case."))
+        protected = set(vals) & ACTION_FIELDS
+        if protected and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "A case's amounts, items and state change only through its actions "
+                    "(hand-off, statements, payments, recall, close, write-off): %(fields)s.",
+                    fields=", ".join(sorted(protected)),
+                )
+            )
         if "move_ids" in vals and any(case.state != "draft" for case in self):
             raise UserError(self.env._("The invoices of a case change only while it is a draft."))
         result = super().write(vals)
@@ -426,7 +457,7 @@ class CreditCollectionCase(models.Model):
         if "agency_id" in vals:
             self._credit_check_agency_flag()
         if {"credit_court_reference", "date_injunction", "date_injunction_notified"} & set(vals):
-            self.filtered(lambda c: c.state == "handed_off").write({"state": "in_progress"})
+            self.filtered(lambda c: c.state == "handed_off").sudo().write({"state": "in_progress"})
         return result
 
     @api.ondelete(at_uninstall=False)

@@ -330,6 +330,44 @@ class TestCollectionCase(CollectionCaseCommon):
         self.assertEqual(debtor.credit_dunning_stage_reached, "legal")
         self.assertIn("lawyer", debtor.credit_explanation)
 
+    def test_even_a_manager_changes_amounts_and_state_only_through_the_actions(self):
+        case = self._handed_off().with_user(self.manager)
+        for values in (
+            {"amount_recovered": 1500.0},
+            {"state": "closed", "close_reason": "recovered"},
+            {"commission_amount": 0.0},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                case.write(values)
+        self.assertEqual((case.state, case.amount_recovered), ("handed_off", 0.0))
+        case.write({"interest_claimed": 12.5})
+        self.assertEqual(case.interest_claimed, 12.5)
+
+    def test_items_of_another_company_are_refused(self):
+        other = self.setup_other_company()["company"]
+        self.manager.company_ids = [Command.link(other.id)]
+        day = self.today - timedelta(days=90)
+        foreign = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.debtor.id,
+                    "invoice_date": day,
+                    "date": day,
+                    "invoice_date_due": day,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Work", "price_unit": 100.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        foreign.action_post()
+        self.assertEqual(foreign.company_id, other)
+        with self.assertRaisesRegex(UserError, "one company"):
+            self._case(self.inv1 | foreign)
+
     def test_cases_are_never_deleted(self):
         case = self._handed_off()
         with self.assertRaises(UserError):
