@@ -289,6 +289,17 @@ class TestCollectionCase(CollectionCaseCommon):
         self.assertFalse(self.inv1.credit_collection_case_id)
         self.assertFalse(self.debtor.with_company(self.company).credit_hold)
 
+    def test_a_payment_undone_takes_the_recovery_back(self):
+        case = self._handed_off()
+        payment = self._credit_pay(self.inv2, self.today, amount=200.0)
+        self.assertEqual(case.state, "partly_recovered")
+        payment.move_id.line_ids.remove_move_reconcile()
+        self.assertEqual(case.amount_recovered, 0.0)
+        self.assertEqual(case.state, "in_progress")
+        # commission already billed is not billed twice when the money comes again
+        self._credit_pay(self.inv2, self.today, amount=200.0)
+        self.assertEqual(case.commission_amount, 70.0)
+
     def test_close_as_recovered(self):
         case = self._handed_off()
         case.with_user(self.manager).action_close_recovered()
