@@ -52,6 +52,9 @@
         "security/credit_cashin_forecast_security.xml",
         "views/credit_cashin_forecast_views.xml",
         "report/credit_cashin_forecast_report.xml",
+        "data/credit_collection_data.xml",
+        "wizards/credit_collection_statement_wizard_views.xml",
+        "views/res_config_settings_collection_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],

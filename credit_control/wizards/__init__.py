@@ -1,4 +1,5 @@
 from . import credit_aged_receivable_wizard
+from . import credit_collection_statement_wizard
 from . import credit_dunning_run_wizard
 from . import credit_hold_wizard
 from . import credit_report_import_wizard
