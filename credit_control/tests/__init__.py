@@ -1,4 +1,5 @@
 from . import test_beside_oca
+from . import test_collection_screens
 from . import test_credit_demo
 from . import test_credit_figures
 from . import test_credit_hold

@@ -1,3 +1,5 @@
+from . import credit_collection_handoff_wizard
+from . import credit_collection_recall_wizard
 from . import credit_dunning_run_wizard
 from . import credit_hold_wizard
 from . import credit_report_import_wizard
