@@ -50,6 +50,9 @@ class CreditCollectionCase(models.Model):
             case.move_ids.sudo().write({"credit_collection_case_id": case.id})
         return True
 
+    def action_send_dossier(self):
+        return True
+
     def _casesui_stub_close(self, reason):
         self.write({"state": "closed", "close_reason": reason})
         self.move_ids.sudo().write({"credit_collection_case_id": False})
