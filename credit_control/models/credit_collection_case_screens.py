@@ -9,7 +9,7 @@ class CreditCollectionCase(models.Model):
 
     # the kanban shows every state, empty ones included
     state = fields.Selection(group_expand=True)
-    invoice_count = fields.Integer(string="Invoice Count", compute="_compute_invoice_count")
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
 
     def _compute_invoice_count(self):
         for case in self:

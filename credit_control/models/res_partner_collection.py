@@ -25,6 +25,7 @@ class ResPartner(models.Model):
 
     credit_is_collection_agency = fields.Boolean(
         string="Collection Agency",
+        groups="credit_control.group_credit_user",
         help="This partner recovers debts for the company (a collection agency or a lawyer).",
     )
     # the agency's terms are agreed per company, like the rest of the credit file

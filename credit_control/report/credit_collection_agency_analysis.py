@@ -54,8 +54,8 @@ class CreditCollectionAgencyAnalysis(models.Model):
     close_reason = fields.Selection(selection=CLOSE_REASONS, readonly=True)
     date_handed_off = fields.Date(string="Handed Off On", readonly=True)
     case_count = fields.Integer(string="Cases", readonly=True)
-    amount_handed_over = fields.Monetary(string="Amount Handed Over", readonly=True)
-    amount_recovered = fields.Monetary(string="Amount Recovered", readonly=True)
+    amount_handed_over = fields.Monetary(readonly=True)
+    amount_recovered = fields.Monetary(readonly=True)
     commission_amount = fields.Monetary(string="Commission", readonly=True)
     recovery_rate = fields.Float(
         string="Recovery Rate (%)",

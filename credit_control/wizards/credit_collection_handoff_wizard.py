@@ -309,7 +309,7 @@ class CreditCollectionHandoffWizardLine(models.TransientModel):
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Overdue", readonly=True)
+    days_overdue = fields.Integer(readonly=True)
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     include = fields.Boolean(string="Hand Over", default=True)
     eligible = fields.Boolean(readonly=True)
