@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import Form
+from odoo.tests import TransactionCase
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -498,3 +499,29 @@ class TestCollectionScreens(TestDunningCommon):
         self.assertEqual(form.credit_collection_email, "info@nuova.example")
         form.save()
         self.assertTrue(partner.credit_is_collection_agency)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionDemo(TransactionCase):
+    def test_the_italian_demo_has_an_agency_a_lawyer_and_a_case_in_each_state(self):
+        company = self.env.ref("credit_control.demo_company_it", raise_if_not_found=False)
+        if not company:
+            self.skipTest("demo data not installed")
+        agency = self.env.ref("credit_control.demo_collection_agency").with_company(company)
+        self.assertTrue(agency.credit_is_collection_agency)
+        self.assertEqual(agency.country_id.code, "IT")
+        self.assertTrue(agency.credit_collection_dpa_date)
+        self.assertEqual(agency.credit_collection_commission_percent, 15.0)
+        no_dpa = self.env.ref("credit_control.demo_collection_no_dpa").with_company(company)
+        self.assertFalse(no_dpa.credit_collection_dpa_date)
+        cases = self.env["credit.collection.case"].search([("company_id", "=", company.id)])
+        self.assertEqual(
+            set(cases.mapped("state")),
+            {"draft", "handed_off", "in_progress", "partly_recovered", "closed"},
+        )
+        self.assertEqual(set(cases.mapped("close_reason")) - {False}, {"recovered", "recalled"})
+        lawyer = cases.filtered(lambda case: case.case_type == "lawyer")
+        self.assertTrue(lawyer.credit_court_reference and lawyer.date_injunction_notified)
+        # the debtor of an open case shows it on its form
+        debtor = cases.filtered(lambda case: case.state == "handed_off").partner_id
+        self.assertIn(agency.name, debtor.credit_collection_banner)
