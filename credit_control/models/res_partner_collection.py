@@ -102,7 +102,9 @@ class ResPartner(models.Model):
             partner.credit_collection_case_count = by_debtor.get(debtor._origin, 0)
             partner.credit_collection_agency_case_count = by_agency.get(partner._origin, 0)
             partner.credit_collection_open_case_id = case
-            partner.credit_collection_banner = case and self._credit_collection_banner(case)
+            partner.credit_collection_banner = (
+                self._credit_collection_banner(case) if case else False
+            )
 
     def _credit_collection_banner(self, case):
         values = {

@@ -177,6 +177,7 @@ class TestCollectionScreens(TestDunningCommon):
         self.assertEqual(
             self.collector.with_user(self.billing).credit_collection_agency_case_count, 2
         )
+        self.assertFalse(self.collector.with_user(self.billing).credit_collection_banner)
         # the case's smart button opens its invoices
         self.assertEqual(case.invoice_count, 2)
         invoices = self.env["account.move"].search(case.action_credit_open_invoices()["domain"])
