@@ -12,6 +12,40 @@ from odoo import models
 class CreditCollectionCase(models.Model):
     _inherit = "credit.collection.case"
 
+    # the engine's names (branch wt/cases), so that the case form already shows them
+    interest_claimed = fields.Monetary()
+    fees_claimed = fields.Monetary()
+    amount_open = fields.Monetary(string="Still Open")
+    agency_costs = fields.Monetary()
+    date_closed = fields.Date(string="Closed On")
+    recall_reason = fields.Text()
+    writeoff_move_id = fields.Many2one(comodel_name="account.move", string="Write-off Entry")
+    commission_move_ids = fields.Many2many(
+        comodel_name="account.move",
+        relation="casesui_stub_commission_rel",
+        column1="case_id",
+        column2="move_id",
+        string="Commission Bills",
+    )
+    export_count = fields.Integer(compute="_compute_counts")
+    commission_count = fields.Integer(compute="_compute_counts")
+    move_count = fields.Integer(compute="_compute_counts")
+
+    def _compute_counts(self):
+        for case in self:
+            case.export_count = 0
+            case.commission_count = len(case.commission_move_ids)
+            case.move_count = len(case.move_ids)
+
+    def action_view_exports(self):
+        return True
+
+    def action_view_commission_bills(self):
+        return True
+
+    def action_download_dossier(self):
+        return True
+
     @api.model_create_multi
     def create(self, vals_list):
         cases = super().create(vals_list)
@@ -58,7 +92,8 @@ class CreditCollectionCase(models.Model):
         self.move_ids.sudo().write({"credit_collection_case_id": False})
         return True
 
-    def action_recall(self, reason=None):
+    def action_recall(self, reason):
+        self.recall_reason = reason
         return self._casesui_stub_close("recalled")
 
     def action_close_recovered(self):

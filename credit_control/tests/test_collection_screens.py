@@ -179,9 +179,16 @@ class TestCollectionScreens(TestDunningCommon):
         )
         self.assertFalse(self.collector.with_user(self.billing).credit_collection_banner)
         # the case's smart button opens its invoices
-        self.assertEqual(case.invoice_count, 2)
+        self.assertEqual(case.move_count, 2)
         invoices = self.env["account.move"].search(case.action_credit_open_invoices()["domain"])
         self.assertEqual(invoices, case.move_ids)
+        # and the payments on its items since the hand-off
+        self.assertEqual(case.payment_count, 0)
+        payment = self._credit_pay(self.overdue_10, self.today)
+        case.invalidate_recordset(["payment_count"])
+        self.assertEqual(case.payment_count, 1)
+        paid = self.env["account.move"].search(case.action_credit_open_payments()["domain"])
+        self.assertEqual(paid, payment.move_id)
 
     def test_an_unticked_invoice_stays_behind(self):
         wizard = self._wizard("res.partner", self.debtor)
@@ -268,6 +275,17 @@ class TestCollectionScreens(TestDunningCommon):
             wizard.save().action_confirm()
         self.assertFalse(self.overdue_60.credit_collection_case_id)
         self.assertEqual(self._cases_of(self.debtor), self.old_case)
+
+    def test_a_lawyer_needs_no_processing_agreement(self):
+        """A lawyer is bound by professional secrecy, no data processor of the company: the
+        agreement is asked of agencies only (as the engine's hand-off does)."""
+        lawyer = self._credit_customer("Avv. Senza Accordo", credit_is_collection_agency=True)
+        wizard = self._wizard("res.partner", self.debtor)
+        wizard.case_type = "lawyer"
+        wizard.agency_id = lawyer
+        self.assertFalse(wizard.agency_warning)
+        wizard.case_type = "agency"
+        self.assertTrue(wizard.agency_warning)
 
     def test_a_partner_that_is_no_agency_is_refused(self):
         wizard = self._wizard("res.partner", self.debtor)
@@ -384,9 +402,10 @@ class TestCollectionScreens(TestDunningCommon):
         handed_off = self.today - timedelta(days=40)
         self._credit_pay(invoices[0], handed_off + timedelta(days=30))
         self._credit_pay(invoices[1], handed_off + timedelta(days=20), amount=100.0)
-        # what the engine books on those payments (as the agency's statement would)
-        cases[:3].write({"date_handed_off": handed_off})
-        cases[0].write(
+        # what the engine books on those payments (as the agency's statement would): only
+        # the case's own actions write these, as the superuser
+        cases[:3].sudo().write({"date_handed_off": handed_off})
+        cases[0].sudo().write(
             {
                 "state": "closed",
                 "close_reason": "recovered",
@@ -394,7 +413,7 @@ class TestCollectionScreens(TestDunningCommon):
                 "commission_amount": 180.0,
             }
         )
-        cases[1].write(
+        cases[1].sudo().write(
             {"state": "partly_recovered", "amount_recovered": 100.0, "commission_amount": 45.0}
         )
         Analysis = self.env["credit.collection.agency.analysis"].with_user(self.billing)

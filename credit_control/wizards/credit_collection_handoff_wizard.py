@@ -197,14 +197,21 @@ class CreditCollectionHandoffWizard(models.TransientModel):
     # What the screen shows
     # ------------------------------------------------------------------
 
-    @api.depends("agency_id", "line_ids.company_id")
+    @api.depends("agency_id", "case_type", "line_ids.company_id")
     def _compute_agency_warning(self):
+        """An agency processes the debtors' data for the company (GDPR art. 28): without
+        the agreement it gets nothing. A lawyer, bound by professional secrecy, is no
+        data processor."""
         for wizard in self:
             agency = wizard.agency_id
             companies = wizard.line_ids.company_id or self.env.company
-            missing = agency and companies.filtered(
-                lambda company, agency=agency: (
-                    not agency.sudo().with_company(company).credit_collection_dpa_date
+            missing = (
+                wizard.case_type == "agency"
+                and agency
+                and companies.filtered(
+                    lambda company, agency=agency: (
+                        not agency.sudo().with_company(company).credit_collection_dpa_date
+                    )
                 )
             )
             wizard.agency_warning = (
