@@ -35,6 +35,7 @@
         "views/account_payment_credit_views.xml",
         "security/credit_dunning_security.xml",
         "security/credit_plan_case_security.xml",
+        "security/credit_collection_ui_security.xml",
         "data/credit_dunning_data.xml",
         "report/credit_dunning_letter_report.xml",
         "views/credit_dunning_views.xml",
@@ -55,6 +56,10 @@
         "data/credit_collection_data.xml",
         "wizards/credit_collection_statement_wizard_views.xml",
         "views/res_config_settings_collection_views.xml",
+        "views/credit_collection_case_views.xml",
+        "wizards/credit_collection_handoff_wizard_views.xml",
+        "views/res_partner_collection_views.xml",
+        "report/credit_collection_agency_analysis_views.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],
@@ -66,5 +71,6 @@
         "demo/credit_sdi_demo.xml",
         "demo/credit_score_demo.xml",
         "demo/credit_dunning_demo.xml",
+        "demo/credit_collection_demo.xml",
     ],
 }

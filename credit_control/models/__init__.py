@@ -15,9 +15,11 @@ from . import account_partial_reconcile_collection
 from . import account_payment
 from . import credit_business_report
 from . import credit_collection_case
+from . import credit_collection_case_screens
 from . import credit_collection_export
 from . import credit_collection_recovery
 from . import credit_demo_data
+from . import credit_demo_data_collection
 from . import credit_digest
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line

@@ -146,8 +146,6 @@ class CreditCollectionCase(models.Model):
     # what the hand-off put on the debtor: the hold is released only if it is still ours
     hold_reason = fields.Char(copy=False, readonly=True)
     # legal action (case_type lawyer): what the lawyer reports
-    # the same fields as wt/casesui's credit_collection_case_lawyer.py (one of the two
-    # definitions can go at merge: they are identical in name and meaning)
     credit_court_reference = fields.Char(
         string="Court Reference",
         tracking=True,

@@ -1,6 +1,7 @@
 from . import test_beside_oca
 from . import test_cashin_forecast
 from . import test_collection_case
+from . import test_collection_screens
 from . import test_credit_aged
 from . import test_credit_demo
 from . import test_credit_digest

@@ -1,4 +1,6 @@
 from . import credit_aged_receivable_wizard
+from . import credit_collection_handoff_wizard
+from . import credit_collection_recall_wizard
 from . import credit_collection_statement_wizard
 from . import credit_dunning_run_wizard
 from . import credit_hold_wizard
