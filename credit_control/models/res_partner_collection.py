@@ -66,12 +66,6 @@ class ResPartner(models.Model):
         compute="_compute_credit_collection_cases",
         groups="credit_control.group_credit_user",
     )
-    credit_collection_open_case_id = fields.Many2one(
-        comodel_name="credit.collection.case",
-        string="Open Collection Case",
-        compute="_compute_credit_collection_cases",
-        groups="credit_control.group_credit_user",
-    )
     credit_collection_banner = fields.Char(
         compute="_compute_credit_collection_cases",
         groups="credit_control.group_credit_user",
@@ -80,7 +74,8 @@ class ResPartner(models.Model):
     @api.depends_context("company", "allowed_company_ids")
     def _compute_credit_collection_cases(self):
         """Counts in two grouped reads: the debtor's cases (of its commercial entity) and,
-        for an agency, the cases it received; the debtor's latest open case for the banner."""
+        for an agency, the cases it received; the debtor's latest open case for the banner (the case itself:
+        ``credit_collection_case_id``)."""
         Case = self.env["credit.collection.case"]
         commercial = self.commercial_partner_id
         by_debtor = dict(
@@ -101,7 +96,6 @@ class ResPartner(models.Model):
             case = open_cases.get(debtor._origin, Case)
             partner.credit_collection_case_count = by_debtor.get(debtor._origin, 0)
             partner.credit_collection_agency_case_count = by_agency.get(partner._origin, 0)
-            partner.credit_collection_open_case_id = case
             partner.credit_collection_banner = (
                 self._credit_collection_banner(case) if case else False
             )

@@ -8,6 +8,7 @@ from odoo import fields
 from odoo import models
 
 from ..core import dates
+from .res_partner_scoring import SCORE_COLUMNS
 
 
 class ResPartner(models.Model):
@@ -62,11 +63,13 @@ class ResPartner(models.Model):
         cases = dict(self.env.context.get("credit_collection_cases") or ())
         if partner_id not in cases:
             return row
-        explanation = json.loads(row[-2])
+        # the row is the partner's id, then one value per column of SCORE_COLUMNS
+        index = 1 + [name for name, _type in SCORE_COLUMNS].index("credit_explanation_data")
+        explanation = json.loads(row[index])
         for line in explanation:
             if line[0] == "dunning":
                 line[1]["case"] = cases[partner_id][1]
-        return (*row[:-2], json.dumps(explanation), row[-1])
+        return (*row[:index], json.dumps(explanation), *row[index + 1 :])
 
     def _credit_factor_sentence(self, code, values):
         if code == "dunning" and values.get("case"):

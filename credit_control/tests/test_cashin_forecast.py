@@ -84,7 +84,7 @@ class TestCashinForecast(CreditControlCommon):
         )
         cls.planned_invoice.sudo().credit_payment_plan_id = cls.plan
         cls.debtor = cls._credit_customer("Insolvente Srl")
-        cls.agency = cls._credit_customer("Recupero Crediti Spa")
+        cls.agency = cls._credit_customer("Recupero Crediti Spa", credit_is_collection_agency=True)
         cls.case_invoice = cls._credit_invoice(
             cls.debtor, 2000.0, T - timedelta(days=130), due_date=T - timedelta(days=100)
         )

@@ -74,7 +74,7 @@ class TestCreditAgedReceivable(CreditControlCommon):
                 "invoice_ids": [Command.set(inv["payment_plan"].ids)],
             }
         )
-        agency = cls._credit_customer("Recupero Crediti Srl")
+        agency = cls._credit_customer("Recupero Crediti Srl", credit_is_collection_agency=True)
         case = cls.env["credit.collection.case"].create(
             {
                 "partner_id": cls.status_customer.id,

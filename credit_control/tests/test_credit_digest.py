@@ -46,7 +46,9 @@ class CreditMonitoringCommon(CreditControlCommon):
         cls.rossi = cls._credit_customer("Rossi Srl")
         cls.gialli = cls._credit_customer("Gialli Srl")
         cls.viola = cls._credit_customer("Viola Srl")
-        cls.agency = Partner.create({"name": "Recupero Srl", "is_company": True})
+        cls.agency = Partner.create(
+            {"name": "Recupero Srl", "is_company": True, "credit_is_collection_agency": True}
+        )
         inv = cls._credit_invoice
         cls.new_bianchi = inv(cls.bianchi, 1000.0, T - timedelta(days=31), T - timedelta(days=1))
         inv(cls.bianchi, 200.0, T - timedelta(days=35), T - timedelta(days=5))
