@@ -56,7 +56,8 @@ The schedule
   2 2026-05-01 249.37 3.76 253.13
   3 2026-06-01 250.62 2.51 253.13
   4 2026-07-01 251.88 1.26 253.14
-  >>> round(sum(line.principal for line in schedule), 2), round(sum(line.amount for line in schedule), 2)
+  >>> principal = sum(line.principal for line in schedule)
+  >>> round(principal, 2), round(sum(line.amount for line in schedule), 2)
   (1200.0, 1212.53)
 
   The first period's interest: 1,000.00 x 0.5 % = 5.00; the balance then is 751.87 and the
@@ -289,10 +290,8 @@ def build_schedule(
     balance = principal
     for index, (due, rate) in enumerate(zip(due_dates, rates, strict=True)):
         interest = _quantize(balance * rate, quantum)
-        if index == count - 1:
-            repaid = balance
-        else:
-            repaid = min(balance, payment - interest)
+        # the last installment repays what is left: the principal adds up to the cent
+        repaid = balance if index == count - 1 else min(balance, payment - interest)
         balance -= repaid
         lines.append(
             ScheduledInstallment(

@@ -1,7 +1,31 @@
-"""Invoices in a payment plan."""
+"""Invoices in a payment plan: out of dunning while the plan is active, and the plans
+whose invoices were paid (or unpaid) brought up to date at the end of the transaction."""
 
+from odoo import api
 from odoo import fields
 from odoo import models
+
+PENDING_KEY = "credit_payment_plan_update"
+
+
+def _update_pending(env):
+    """Precommit callback: update the plans whose invoices' payments changed."""
+    plan_ids = env.cr.precommit.data.pop(PENDING_KEY, set())
+    plans = env["credit.payment.plan"].sudo().browse(plan_ids).exists()
+    if plans:
+        plans._credit_update_installments()
+
+
+def update_plans_later(env, lines):
+    """Ask for an update at commit of the active plans of the invoices of ``lines``."""
+    plans = lines.sudo().move_id.credit_payment_plan_id
+    if not plans:
+        return
+    pending = env.cr.precommit.data.get(PENDING_KEY)
+    if pending is None:
+        pending = env.cr.precommit.data[PENDING_KEY] = set()
+        env.cr.precommit.add(lambda: _update_pending(env))
+    pending.update(plans.ids)
 
 
 class AccountMove(models.Model):
@@ -16,3 +40,30 @@ class AccountMove(models.Model):
         help="The active payment plan that covers this invoice: dunning leaves it alone "
         "and its installments are chased instead.",
     )
+    credit_dunning_withheld_reason = fields.Char(
+        string="Left Out of Dunning",
+        compute="_compute_credit_dunning_withheld_reason",
+        help="Why dunning leaves this invoice alone for now, besides an exclusion by hand.",
+    )
+
+    @api.depends("credit_payment_plan_id")
+    def _compute_credit_dunning_withheld_reason(self):
+        for move in self:
+            plan = move.sudo().credit_payment_plan_id
+            move.credit_dunning_withheld_reason = (
+                self.env._("Payment plan %s", plan.name) if plan else False
+            )
+
+
+class AccountPartialReconcile(models.Model):
+    _inherit = "account.partial.reconcile"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partials = super().create(vals_list)
+        update_plans_later(self.env, partials.debit_move_id | partials.credit_move_id)
+        return partials
+
+    def unlink(self):
+        update_plans_later(self.env, self.debit_move_id | self.credit_move_id)
+        return super().unlink()

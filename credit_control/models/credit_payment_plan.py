@@ -2,10 +2,51 @@
 
 The ledger is never rewritten: the plan lists the invoices it covers and the dates and
 amounts agreed; payments on those invoices fill the installments.
+
+How a plan is paid (``amount_paid``): what its invoices received since the plan was made,
+i.e. their open amount at creation (``amount_start``) minus their open amount now, in
+any matching and any order (payments, credit notes). When the plan carries more than
+the invoices (the charges of the latest letters, ``include_charges``, and the plan's
+interest), accepting it posts one customer invoice of that extra, added to the plan's
+invoices: the customer owes every installment in the ledger, and the money matched to
+any of the plan's invoices fills the installments, oldest first (see
+``core/payment_plan.py``).
+
+Public API (the portal and the screens build on it):
+
+- ``create({...})`` builds the installments (``core.payment_plan.build_schedule``), or
+  checks those given by hand add up to ``amount_total``;
+- ``action_compute_schedule()`` rebuilds them while in draft;
+- ``action_propose()`` (draft -> proposed; calls the ``_credit_send_proposal()`` hook),
+  ``action_accept()`` (by hand), ``action_cancel()``;
+- ``_credit_accept(signed_by, signature=None, method="portal")`` and
+  ``_credit_decline(reason)``: what the portal calls (after its token check, as sudo);
+- ``_credit_build_schedule(amount, **kwargs)``: the core's schedule with the errors in
+  the user's language (for a preview);
+- ``_cron_update_plans()`` and ``_credit_update_installments()``: the daily update.
 """
 
+import logging
+import threading
+
+from psycopg2.extras import execute_values
+
+from odoo import Command
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import tools
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools import format_amount
+from odoo.tools import format_date
+from odoo.tools import split_every
+
+from ..core import payment_plan as plan_core
+
+_logger = logging.getLogger(__name__)
 
 PLAN_STATES = [
     ("draft", "Draft"),
@@ -21,6 +62,73 @@ INSTALLMENT_STATES = [
     ("late", "Late"),
     ("missed", "Missed"),
 ]
+FREQUENCIES = [
+    ("weekly", "Weekly"),
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("manual", "Dates by Hand"),
+]
+#: plans that hold their invoices (an invoice may be in one of them at a time)
+HOLDING_STATES = ("proposed", "active")
+CREDIT_USER = "credit_control.group_credit_user"
+CRON_BATCH_SIZE = 500
+
+#: fields only the plan's own actions and the daily update write
+SYSTEM_FIELDS = frozenset(
+    {
+        "state",
+        "accepted_by",
+        "accepted_user_id",
+        "accepted_on",
+        "acceptance_method",
+        "signature",
+        "declined_on",
+        "decline_reason",
+        "amount_start",
+        "amount_charges",
+        "amount_paid",
+        "missed_count",
+        "next_due_date",
+        "date_ended",
+        "charge_move_id",
+    }
+)
+#: the terms of the agreement: changed only while the plan is a draft
+TERMS_FIELDS = frozenset(
+    {
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "invoice_ids",
+        "amount_total",
+        "down_payment_amount",
+        "installment_count",
+        "frequency",
+        "first_date",
+        "interest_rate",
+        "include_charges",
+        "grace_days",
+        "misses_allowed",
+        "installment_ids",
+        "letter_id",
+    }
+)
+#: terms that change what is owed
+INVOICE_TERMS = frozenset(
+    {"invoice_ids", "partner_id", "company_id", "currency_id", "include_charges"}
+)
+#: what a user may set on an installment of a draft plan (the rest is the update's)
+INSTALLMENT_USER_FIELDS = frozenset({"sequence", "date_due", "amount", "principal", "interest"})
+
+
+def _is_mail_field(name):
+    return name.startswith(("message_", "activity_"))
+
+
+def _commit(env):
+    """Commit between batches, except under tests (they run in one transaction)."""
+    if not (tools.config["test_enable"] or getattr(threading.current_thread(), "testing", 0)):
+        env.cr.commit()  # pylint: disable=invalid-commit
 
 
 class CreditPaymentPlan(models.Model):
@@ -30,7 +138,7 @@ class CreditPaymentPlan(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
-    name = fields.Char(required=True, copy=False, default="/")
+    name = fields.Char(required=True, copy=False, default="/", readonly=True)
     active = fields.Boolean(default=True)
     partner_id = fields.Many2one(
         comodel_name="res.partner",
@@ -48,6 +156,14 @@ class CreditPaymentPlan(models.Model):
         required=True,
         default=lambda self: self.env.company.currency_id,
     )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Credit Controller",
+        default=lambda self: self.env.user,
+        check_company=True,
+        tracking=True,
+        help="Follows the plan: gets an activity when it breaks or the customer declines it.",
+    )
     invoice_ids = fields.Many2many(
         comodel_name="account.move",
         relation="credit_payment_plan_move_rel",
@@ -56,13 +172,808 @@ class CreditPaymentPlan(models.Model):
         string="Invoices",
         check_company=True,
     )
+    letter_id = fields.Many2one(
+        comodel_name="credit.dunning.letter",
+        string="From Letter",
+        check_company=True,
+        help="The dunning letter the plan was offered from.",
+    )
     state = fields.Selection(
         selection=PLAN_STATES, required=True, default="draft", index=True, tracking=True
     )
-    amount_total = fields.Monetary(string="Amount Owed")
+    amount_total = fields.Monetary(
+        string="Amount Owed",
+        readonly=True,
+        help="What the invoices had open when the plan was made, plus the interest and fees "
+        "of their latest letters when chosen. The installments' principal adds up to it.",
+    )
+    amount_start = fields.Monetary(
+        string="Invoices Open at Start",
+        readonly=True,
+        help="What the plan's invoices had open when it was made (and the invoice of the "
+        "plan's charges and interest once accepted): payments since then pay the plan.",
+    )
+    include_charges = fields.Boolean(
+        string="Include Letter Charges",
+        help="Add the interest and fees of the invoices' latest dunning letters (not "
+        "invoiced yet) to the amount owed.",
+    )
+    amount_charges = fields.Monetary(string="Letter Charges", readonly=True)
+    down_payment_amount = fields.Monetary(string="Down Payment")
+    installment_count = fields.Integer(string="Installments", default=6)
+    frequency = fields.Selection(selection=FREQUENCIES, default="monthly", required=True)
+    first_date = fields.Date(
+        string="First Payment",
+        default=fields.Date.context_today,
+        help="Due date of the down payment, or of the first installment without one. "
+        "With dates by hand: the day the plan starts (interest runs from it).",
+    )
+    interest_rate = fields.Float(
+        string="Interest Rate (% a Year)",
+        digits=(16, 4),
+        help="Interest of the plan on the balance still owed (French amortisation); 0 for none.",
+    )
+    grace_days = fields.Integer(
+        default=5, help="Days after its due date before an unpaid installment is missed."
+    )
+    misses_allowed = fields.Integer(
+        default=1, help="Missed installments the plan survives; one more breaks it."
+    )
     installment_ids = fields.One2many(
         comodel_name="credit.payment.plan.installment", inverse_name="plan_id"
     )
+    amount_interest = fields.Monetary(
+        string="Plan Interest", compute="_compute_amounts", store=True
+    )
+    amount_to_pay = fields.Monetary(string="Total to Pay", compute="_compute_amounts", store=True)
+    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Left to Pay", compute="_compute_amount_residual", store=True
+    )
+    missed_count = fields.Integer(string="Missed Installments", readonly=True)
+    next_due_date = fields.Date(string="Next Due Date", readonly=True, index=True)
+    date_ended = fields.Date(
+        string="Ended On", readonly=True, help="When the plan was completed, broken or cancelled."
+    )
+    charge_move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Charges Invoice",
+        readonly=True,
+        help="The invoice of the plan's interest and letter charges, posted at acceptance.",
+    )
+    accepted_by = fields.Char(readonly=True, help="Name of who accepted the plan.")
+    accepted_user_id = fields.Many2one(
+        comodel_name="res.users", string="Recorded By", readonly=True
+    )
+    accepted_on = fields.Datetime(readonly=True)
+    acceptance_method = fields.Selection(
+        selection=[("portal", "Portal"), ("manual", "By Hand")], readonly=True
+    )
+    signature = fields.Image(
+        max_width=1024, max_height=1024, copy=False, attachment=True, readonly=True
+    )
+    declined_on = fields.Datetime(readonly=True)
+    decline_reason = fields.Text(readonly=True)
+
+    _sql_constraints = [
+        (
+            "counts_not_negative",
+            "CHECK(grace_days >= 0 AND misses_allowed >= 0)",
+            "Grace days and misses allowed cannot be negative.",
+        ),
+    ]
+
+    @api.depends("installment_ids.interest", "installment_ids.amount", "amount_total")
+    def _compute_amounts(self):
+        for plan in self:
+            plan.amount_interest = plan.currency_id.round(
+                sum(plan.installment_ids.mapped("interest"))
+            )
+            plan.amount_to_pay = plan.currency_id.round(plan.amount_total + plan.amount_interest)
+
+    @api.depends("amount_to_pay", "amount_paid")
+    def _compute_amount_residual(self):
+        for plan in self:
+            plan.amount_residual = plan.currency_id.round(
+                max(0.0, plan.amount_to_pay - plan.amount_paid)
+            )
+
+    # ------------------------------------------------------------------
+    # Create and write: terms in draft, the rest through the actions
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                written = (set(vals) & SYSTEM_FIELDS) - {"state"}
+                if written or vals.get("state", "draft") != "draft":
+                    raise AccessError(
+                        self.env._(
+                            "A payment plan starts as a draft; its state, acceptance and "
+                            "payments change only through its actions (%(fields)s).",
+                            fields=", ".join(sorted(written or {"state"})),
+                        )
+                    )
+        vals_list = [self._credit_prepare_vals(dict(vals)) for vals in vals_list]
+        plans = super().create(vals_list)
+        for plan, vals in zip(plans, vals_list, strict=True):
+            plan._credit_check_invoices()
+            if vals.get("installment_ids"):
+                plan._credit_check_installments()
+            else:
+                plan._credit_rebuild_installments()
+        return plans
+
+    def _credit_prepare_vals(self, vals):
+        """Sequence, commercial partner, amounts owed from the invoices."""
+        if vals.get("name", "/") == "/":
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            vals["name"] = (
+                self.env["ir.sequence"]
+                .sudo()
+                .with_company(company)
+                .next_by_code("credit.payment.plan")
+                or "/"
+            )
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        return vals
+
+    def write(self, vals):
+        if not self.env.su:
+            written = set(vals) & SYSTEM_FIELDS
+            if written:
+                raise AccessError(
+                    self.env._(
+                        "A payment plan's state, acceptance and payments change only through "
+                        "its actions and the daily update (%(fields)s).",
+                        fields=", ".join(sorted(written)),
+                    )
+                )
+            terms = set(vals) & TERMS_FIELDS
+            if terms and any(plan.state != "draft" for plan in self):
+                raise UserError(
+                    self.env._(
+                        "Only a draft plan's terms can change (%(fields)s): cancel the plan "
+                        "and make a new one.",
+                        fields=", ".join(sorted(terms)),
+                    )
+                )
+        result = super().write(vals)
+        if not self.env.su and INVOICE_TERMS & set(vals):
+            for plan in self:
+                plan._credit_check_invoices()
+        return result
+
+    def _credit_check_invoices(self, update_amounts=True):
+        """The invoices are posted customer invoices of the plan's customer, company and
+        currency, with something open, in no other proposed or active plan and no open
+        collection case. Sets what they owe (``amount_start``, ``amount_total``) while the
+        plan is a draft."""
+        self.ensure_one()
+        invoices = self.invoice_ids
+        if not invoices:
+            raise ValidationError(self.env._("Choose the invoices the plan covers."))
+        messages = []
+        for invoice in invoices:
+            name = invoice.display_name
+            if invoice.move_type != "out_invoice" or invoice.state != "posted":
+                messages.append(self.env._("%s is not a posted customer invoice.", name))
+            elif invoice.commercial_partner_id != self.partner_id:
+                messages.append(
+                    self.env._(
+                        "%(invoice)s is of %(other)s, not of %(partner)s.",
+                        invoice=name,
+                        other=invoice.commercial_partner_id.display_name,
+                        partner=self.partner_id.display_name,
+                    )
+                )
+            elif invoice.company_id != self.company_id:
+                messages.append(
+                    self.env._(
+                        "%(invoice)s belongs to %(company)s.",
+                        invoice=name,
+                        company=invoice.company_id.name,
+                    )
+                )
+            elif invoice.currency_id != self.currency_id:
+                messages.append(
+                    self.env._(
+                        "%(invoice)s is in %(currency)s, the plan in %(plan_currency)s.",
+                        invoice=name,
+                        currency=invoice.currency_id.name,
+                        plan_currency=self.currency_id.name,
+                    )
+                )
+            elif update_amounts and invoice.currency_id.is_zero(invoice.amount_residual):
+                messages.append(self.env._("%s has nothing left to pay.", name))
+            elif "credit_collection_case_id" in invoice._fields and (
+                invoice.sudo().credit_collection_case_id
+            ):
+                messages.append(
+                    self.env._(
+                        "%(invoice)s was handed over in collection case %(case)s.",
+                        invoice=name,
+                        case=invoice.sudo().credit_collection_case_id.display_name,
+                    )
+                )
+        others = self.sudo().search(
+            [
+                ("id", "!=", self.id),
+                ("state", "in", HOLDING_STATES),
+                ("invoice_ids", "in", invoices.ids),
+            ]
+        )
+        for other in others:
+            for invoice in other.invoice_ids & invoices:
+                messages.append(
+                    self.env._(
+                        "%(invoice)s is already in payment plan %(plan)s.",
+                        invoice=invoice.display_name,
+                        plan=other.name,
+                    )
+                )
+        if messages:
+            raise ValidationError("\n".join(messages))
+        if update_amounts and self.state == "draft":
+            self._credit_set_amounts()
+
+    def _credit_set_amounts(self):
+        """What the invoices have open now, plus the letters' charges when chosen."""
+        self.ensure_one()
+        currency = self.currency_id
+        start = currency.round(sum(self.invoice_ids.mapped("amount_residual")))
+        charges = self._credit_letter_charges() if self.include_charges else 0.0
+        self.sudo().write(
+            {
+                "amount_start": start,
+                "amount_charges": charges,
+                "amount_total": currency.round(start + charges),
+            }
+        )
+
+    def _credit_letter_charges(self):
+        """Interest and compensation of each invoice on its latest sent letter, plus the fee
+        of those letters, when the letter's charges were not invoiced already (an invoice
+        of charges can join the plan as an invoice)."""
+        self.ensure_one()
+        items = (
+            self.env["credit.dunning.letter.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_line_id.move_id", "in", self.invoice_ids.ids),
+                    ("letter_id.state", "=", "sent"),
+                    ("letter_id.charge_move_id", "=", False),
+                ],
+                ["letter_id", "move_line_id", "interest_amount", "compensation_amount"],
+                order="id desc",
+            )
+        )
+        latest, letters = {}, self.env["credit.dunning.letter"]
+        for item in items.sorted(lambda i: (i.letter_id.date, i.letter_id.id), reverse=True):
+            move = item.move_line_id.move_id
+            if move not in latest:
+                latest[move] = item
+                letters |= item.letter_id
+        total = sum(item.interest_amount + item.compensation_amount for item in latest.values())
+        total += sum(letters.mapped("fee_amount"))
+        return self.currency_id.round(total)
+
+    # ------------------------------------------------------------------
+    # Schedule
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _credit_build_schedule(self, amount, **kwargs):
+        """``core.payment_plan.build_schedule`` with its errors as a UserError in the user's
+        language (for the plan and the preview)."""
+        try:
+            return plan_core.build_schedule(amount, **kwargs)
+        except plan_core.PlanError as error:
+            raise UserError(self._credit_plan_error_message(error)) from None
+
+    @api.model
+    def _credit_plan_error_message(self, error):
+        values = error.values
+        messages = {
+            "nothing_owed": lambda: self.env._("There is nothing to pay."),
+            "bad_count": lambda: self.env._(
+                "The number of installments must be at least 1 (it is %s).", values["count"]
+            ),
+            "negative_down_payment": lambda: self.env._("The down payment cannot be negative."),
+            "down_payment_too_large": lambda: self.env._(
+                "The down payment (%(down)s) is larger than the amount owed (%(amount)s).",
+                down=values["down_payment"],
+                amount=values["amount"],
+            ),
+            "nothing_left": lambda: self.env._(
+                "The down payment pays everything: no installment is left."
+            ),
+            "bad_frequency": lambda: self.env._("Choose a frequency."),
+            "no_first_date": lambda: self.env._("Set the date of the first payment."),
+            "no_dates": lambda: self.env._("Give the date of each installment."),
+            "dates_not_increasing": lambda: self.env._(
+                "The installment dates must increase: %s does not.",
+                format_date(self.env, values["date"]),
+            ),
+            "date_before_start": lambda: self.env._(
+                "The installment date %(date)s is before the plan's first date %(first)s.",
+                date=format_date(self.env, values["date"]),
+                first=format_date(self.env, values["first"]),
+            ),
+            "negative_rate": lambda: self.env._("The interest rate cannot be negative."),
+            "installment_too_small": lambda: self.env._(
+                "%(count)s installments of %(amount)s would each be less than %(unit)s: "
+                "choose fewer.",
+                count=values["count"],
+                amount=values["amount"],
+                unit=values["rounding"],
+            ),
+        }
+        return messages.get(error.code, lambda: str(error))()
+
+    def _credit_schedule(self, dates=None):
+        """The core's schedule for this plan's terms."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        if self.first_date and self.first_date < today:
+            raise UserError(
+                self.env._(
+                    "The first payment (%s) cannot be before today.",
+                    format_date(self.env, self.first_date),
+                )
+            )
+        return self._credit_build_schedule(
+            self.amount_total,
+            down_payment=self.down_payment_amount,
+            count=self.installment_count,
+            first_date=self.first_date,
+            frequency=self.frequency,
+            yearly_rate=self.interest_rate,
+            dates=dates,
+            rounding=self.currency_id.rounding,
+        )
+
+    def _credit_rebuild_installments(self):
+        self.ensure_one()
+        dates = None
+        if self.frequency == "manual":
+            dates = (
+                self.installment_ids.filtered(lambda i: i.sequence > 0)
+                .sorted("sequence")
+                .mapped("date_due")
+            )
+        schedule = self._credit_schedule(dates=dates)
+        commands = [Command.clear()] + [
+            Command.create(
+                {
+                    "sequence": line.sequence,
+                    "date_due": line.date_due,
+                    "principal": line.principal,
+                    "interest": line.interest,
+                    "amount": line.amount,
+                }
+            )
+            for line in schedule
+        ]
+        values = {"installment_ids": commands}
+        if dates:
+            values["installment_count"] = len(dates)
+        self.sudo().with_context(tracking_disable=True).write(values)
+
+    def _credit_check_installments(self):
+        """Installments given by hand: dates increasing from the first date (not before
+        today), amounts positive, and the principal adds up to the amount owed."""
+        self.ensure_one()
+        installments = self.installment_ids.sorted(lambda i: (i.sequence, i.id))
+        currency = self.currency_id
+        if not installments:
+            raise ValidationError(self.env._("The plan has no installment."))
+        today = fields.Date.context_today(self)
+        previous = None
+        for installment in installments:
+            if installment.date_due < today:
+                raise ValidationError(
+                    self.env._(
+                        "The installment due on %s is before today.",
+                        format_date(self.env, installment.date_due),
+                    )
+                )
+            if previous and installment.date_due < previous:
+                raise ValidationError(
+                    self.env._(
+                        "The installment dates must increase: %s does not.",
+                        format_date(self.env, installment.date_due),
+                    )
+                )
+            if currency.compare_amounts(installment.amount, 0) <= 0:
+                raise ValidationError(self.env._("Every installment must be more than zero."))
+            previous = installment.date_due
+        principal = sum(installments.mapped("principal"))
+        if currency.compare_amounts(principal, self.amount_total) != 0:
+            raise ValidationError(
+                self.env._(
+                    "The installments add up to %(sum)s, the plan owes %(total)s: they must "
+                    "add up to the cent.",
+                    sum=format_amount(self.env, principal, currency),
+                    total=format_amount(self.env, self.amount_total, currency),
+                )
+            )
+        count = len(installments.filtered("sequence"))
+        if count != self.installment_count:
+            self.sudo().installment_count = count
+
+    def action_compute_schedule(self):
+        """Rebuild the installments of draft plans from their terms (and the invoices'
+        open amounts of today)."""
+        self._credit_check_user()
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._("Plan %s is no draft: its schedule is agreed.", plan.name)
+                )
+            plan._credit_check_invoices()
+            plan._credit_rebuild_installments()
+        return True
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _credit_check_draft(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(
+                self.env._(
+                    "The installments of an agreed plan cannot change: cancel it and make a "
+                    "new one."
+                )
+            )
+
+    def _credit_check_user(self):
+        """Public actions: Credit users only (and they must see the plans)."""
+        if not (self.env.su or self.env.user.has_group(CREDIT_USER)):
+            raise AccessError(self.env._("Only credit users may work on payment plans."))
+        self.check_access("write")
+
+    def _credit_check_ready(self):
+        """Before proposing or accepting: the invoices are still free and the schedule
+        adds up and lies ahead."""
+        for plan in self:
+            plan._credit_check_invoices(update_amounts=False)
+            plan._credit_check_installments()
+            today = fields.Date.context_today(self)
+            if any(i.date_due < today for i in plan.installment_ids):
+                raise UserError(
+                    self.env._(
+                        "Plan %s has installments due before today: recompute its schedule.",
+                        plan.name,
+                    )
+                )
+
+    def action_propose(self):
+        """Draft -> proposed: the customer is offered the plan (see
+        ``_credit_send_proposal``)."""
+        self._credit_check_user()
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("Only a draft plan can be proposed."))
+        self._credit_check_ready()
+        self.sudo().write({"state": "proposed"})
+        self._credit_send_proposal()
+        return True
+
+    def _credit_send_proposal(self):
+        """Hook: send the proposal to the customer (the agreement PDF and the portal link
+        are added by the portal's extension). Returns None."""
+        return None
+
+    def action_accept(self):
+        """Accepted by hand (signed on paper, by phone): logged with who recorded it."""
+        self._credit_check_user()
+        for plan in self:
+            plan._credit_accept(self.env.user.name, method="manual")
+        return True
+
+    def _credit_accept(self, signed_by, signature=None, method="portal"):
+        """The customer accepted: log who, when and how; the plan becomes active and takes
+        its invoices out of dunning. Called by the portal (after its token check) and by
+        ``action_accept``."""
+        self.ensure_one()
+        allowed = ("proposed",) if method == "portal" else ("draft", "proposed")
+        if self.state not in allowed:
+            raise UserError(self.env._("Plan %s cannot be accepted any more.", self.name))
+        if not (signed_by or "").strip():
+            raise UserError(self.env._("Say who accepts the plan."))
+        plan = self.sudo()
+        plan._credit_check_ready()
+        user = self.env.user
+        plan.write(
+            {
+                "state": "active",
+                "accepted_by": signed_by.strip(),
+                "accepted_user_id": user.id if user._is_internal() else False,
+                "accepted_on": fields.Datetime.now(),
+                "acceptance_method": method,
+                "signature": signature or False,
+            }
+        )
+        plan._credit_post_plan_charges()
+        plan.invoice_ids.write({"credit_payment_plan_id": plan.id})
+        methods = dict(self._fields["acceptance_method"]._description_selection(self.env))
+        plan.message_post(
+            body=self.env._(
+                "Plan accepted by %(name)s (%(method)s).", name=signed_by, method=methods[method]
+            )
+        )
+        plan._credit_update_installments()
+        return True
+
+    def _credit_post_plan_charges(self):
+        """The letters' charges and the plan's interest, owed by the plan but in no invoice:
+        one posted customer invoice, added to the plan (so that its payment counts)."""
+        self.ensure_one()
+        currency = self.currency_id
+        lines = []
+        for amount, label in (
+            (self.amount_charges, self.env._("Interest and fees of dunning letters")),
+            (self.amount_interest, self.env._("Interest of payment plan %s", self.name)),
+        ):
+            if not currency.is_zero(amount):
+                lines.append(
+                    Command.create(
+                        {"name": label, "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                )
+        if not lines:
+            return self.env["account.move"]
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "currency_id": currency.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_date_due": self.installment_ids[-1:].date_due,
+                    "ref": self.name,
+                    "invoice_line_ids": lines,
+                }
+            )
+        )
+        # not action_post: the credit hold guards new sales, and this claims an existing debt
+        move._post(soft=False)
+        self.write(
+            {
+                "charge_move_id": move.id,
+                "invoice_ids": [Command.link(move.id)],
+                "amount_start": currency.round(self.amount_start + move.amount_residual),
+            }
+        )
+        return move
+
+    def action_cancel(self):
+        """Cancel plans not ended yet: their invoices return to normal dunning."""
+        self._credit_check_user()
+        for plan in self:
+            if plan.state not in ("draft", "proposed", "active"):
+                raise UserError(self.env._("Plan %s has already ended.", plan.name))
+        self.sudo()._credit_end("cancelled")
+        return True
+
+    def _credit_decline(self, reason):
+        """The customer declined the proposal (portal): cancelled, with the reason logged
+        and an activity for the controller."""
+        self.ensure_one()
+        if self.state != "proposed":
+            raise UserError(self.env._("Plan %s is not waiting for an answer.", self.name))
+        plan = self.sudo()
+        plan.write(
+            {
+                "declined_on": fields.Datetime.now(),
+                "decline_reason": (reason or "").strip() or False,
+            }
+        )
+        plan._credit_end("cancelled")
+        note = self.env._(
+            "The customer declined payment plan %(plan)s: %(reason)s",
+            plan=plan.name,
+            reason=reason or self.env._("no reason given"),
+        )
+        plan.message_post(body=note)
+        plan._credit_schedule_activity(self.env._("Plan declined"), note)
+        return True
+
+    def _credit_end(self, state):
+        """Completed, broken or cancelled: the invoices leave the plan (dunning takes them
+        back; after a break one level up, see ``credit_dunning_run_payment_plan.py``)."""
+        today = fields.Date.context_today(self)
+        self.write({"state": state, "date_ended": today})
+        moves = self.env["account.move"].sudo().search([("credit_payment_plan_id", "in", self.ids)])
+        moves.write({"credit_payment_plan_id": False})
+
+    def _credit_schedule_activity(self, summary, note):
+        self.ensure_one()
+        user = self.user_id
+        if not (user.active and user._is_internal()):
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+        )
+
+    # ------------------------------------------------------------------
+    # Daily update
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_update_plans(self, batch_size=CRON_BATCH_SIZE):
+        """Every active plan: what was paid fills its installments, missed ones counted,
+        the plan completed or broken. Batches committed, progress reported; idempotent
+        (each run recomputes from the ledger)."""
+        plans = self.sudo().search([("state", "=", "active")], order="id")
+        done, total = 0, len(plans)
+        for batch_ids in split_every(batch_size, plans.ids):
+            self.sudo().browse(batch_ids)._credit_update_installments()
+            done += len(batch_ids)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
+            _commit(self.env)
+        return True
+
+    def _credit_invoices_open(self):
+        """``{plan id: open amount of its invoices now}`` in one query."""
+        self.env["account.move"].flush_model(["amount_residual"])
+        self.flush_model(["invoice_ids"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT rel.plan_id, SUM(move.amount_residual)
+                  FROM credit_payment_plan_move_rel rel
+                  JOIN account_move move ON move.id = rel.move_id
+                 WHERE rel.plan_id = ANY(%s) AND move.state = 'posted'
+              GROUP BY rel.plan_id
+                """,
+                self.ids,
+            )
+        )
+        return dict(rows)
+
+    def _credit_update_installments(self, today=None):
+        """Recompute the installments and figures of active plans (set-based: one query
+        for the invoices, one read of the installments, bulk updates of what changed);
+        complete or break them."""
+        plans = self.sudo().filtered(lambda p: p.state == "active")
+        if not plans:
+            return self.browse()
+        today = today or fields.Date.context_today(self)
+        open_now = plans._credit_invoices_open()
+        Installment = self.env["credit.payment.plan.installment"].sudo()
+        plans.flush_model()
+        Installment.flush_model()
+        installments = Installment.search_fetch(
+            [("plan_id", "in", plans.ids)],
+            ["plan_id", "sequence", "date_due", "amount", "amount_paid", "state", "date_paid"],
+            order="plan_id, sequence, id",
+        )
+        by_plan = {}
+        for installment in installments:
+            by_plan.setdefault(installment.plan_id.id, []).append(installment)
+        installment_rows, plan_rows = [], []
+        completed, broken = [], []
+        for plan in plans:
+            rounding = plan.currency_id.rounding
+            paid = plan.currency_id.round(max(0.0, plan.amount_start - open_now.get(plan.id, 0.0)))
+            lines = by_plan.get(plan.id, [])
+            results = plan_core.installment_states(
+                [(line.amount, line.date_due) for line in lines],
+                paid,
+                today,
+                grace_days=plan.grace_days,
+                rounding=rounding,
+            )
+            states = []
+            for line, (share, state) in zip(lines, results, strict=True):
+                states.append(state)
+                date_paid = line.date_paid if state == "paid" else None
+                if state == "paid" and not date_paid:
+                    date_paid = today
+                if (
+                    plan.currency_id.compare_amounts(share, line.amount_paid) != 0
+                    or state != line.state
+                    or (date_paid or None) != (line.date_paid or None)
+                ):
+                    installment_rows.append((line.id, share, state, date_paid))
+            missed = states.count("missed")
+            next_due = min(
+                (
+                    line.date_due
+                    for line, state in zip(lines, states, strict=True)
+                    if state != "paid"
+                ),
+                default=None,
+            )
+            allocated = plan.currency_id.round(sum(share for share, _s in results))
+            if (
+                plan.currency_id.compare_amounts(allocated, plan.amount_paid) != 0
+                or missed != plan.missed_count
+                or (next_due or None) != (plan.next_due_date or None)
+            ):
+                plan_rows.append((plan.id, allocated, missed, next_due))
+            new_state = plan_core.plan_state(states, plan.misses_allowed)
+            if new_state == "completed":
+                completed.append(plan.id)
+            elif new_state == "broken":
+                broken.append(plan.id)
+        self._credit_bulk_update(installment_rows, plan_rows)
+        if completed:
+            self.browse(completed).sudo()._credit_complete()
+        if broken:
+            self.browse(broken).sudo()._credit_break()
+        return plans
+
+    def _credit_bulk_update(self, installment_rows, plan_rows):
+        cr = self.env.cr
+        uid = int(self.env.uid)
+        if installment_rows:
+            execute_values(
+                cr._obj,
+                "UPDATE credit_payment_plan_installment i SET amount_paid = v.paid,"
+                " state = v.state, date_paid = v.date_paid,"
+                f" write_date = NOW() AT TIME ZONE 'UTC', write_uid = {uid}"
+                " FROM (VALUES %s) AS v(id, paid, state, date_paid) WHERE i.id = v.id",
+                installment_rows,
+                template="(%s, %s::numeric, %s::varchar, %s::date)",
+                page_size=1000,
+            )
+            self.env["credit.payment.plan.installment"].invalidate_model(
+                ["amount_paid", "state", "date_paid"]
+            )
+        if plan_rows:
+            execute_values(
+                cr._obj,
+                "UPDATE credit_payment_plan p SET amount_paid = v.paid,"
+                " amount_residual = GREATEST(0, p.amount_to_pay - v.paid),"
+                " missed_count = v.missed, next_due_date = v.next_due,"
+                f" write_date = NOW() AT TIME ZONE 'UTC', write_uid = {uid}"
+                " FROM (VALUES %s) AS v(id, paid, missed, next_due) WHERE p.id = v.id",
+                plan_rows,
+                template="(%s, %s::numeric, %s::int4, %s::date)",
+                page_size=1000,
+            )
+            self.invalidate_model(
+                ["amount_paid", "amount_residual", "missed_count", "next_due_date"]
+            )
+
+    def _credit_complete(self):
+        self._credit_end("completed")
+        for plan in self:
+            plan.message_post(body=self.env._("Every installment is paid: plan completed."))
+
+    def _credit_break(self):
+        """More installments missed than allowed: the plan breaks. The controller gets an
+        activity, the partner's chatter says so, dunning takes the invoices back one level
+        above their last letter."""
+        self._credit_end("broken")
+        for plan in self:
+            note = self.env._(
+                "Payment plan %(plan)s is broken: %(missed)s installment(s) missed, "
+                "%(allowed)s allowed. Its invoices are chased again, one dunning level above "
+                "their last letter; %(left)s is left to pay.",
+                plan=plan.name,
+                missed=plan.missed_count,
+                allowed=plan.misses_allowed,
+                left=format_amount(self.env, plan.amount_residual, plan.currency_id),
+            )
+            if plan.charge_move_id:
+                note += " " + self.env._(
+                    "The invoice of the plan's interest (%s) stays open: credit what was not "
+                    "earned if you wish.",
+                    plan.charge_move_id.name,
+                )
+            plan.message_post(body=note)
+            plan.partner_id.message_post(body=note)
+            plan._credit_schedule_activity(self.env._("Payment plan broken"), note)
 
 
 class CreditPaymentPlanInstallment(models.Model):
@@ -73,13 +984,58 @@ class CreditPaymentPlanInstallment(models.Model):
     plan_id = fields.Many2one(
         comodel_name="credit.payment.plan", required=True, index=True, ondelete="cascade"
     )
-    sequence = fields.Integer(default=1)
+    sequence = fields.Integer(default=1, help="0 for the down payment.")
     partner_id = fields.Many2one(related="plan_id.partner_id", store=True, index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id", store=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan State")
     date_due = fields.Date(required=True, index=True)
+    principal = fields.Monetary()
+    interest = fields.Monetary()
     amount = fields.Monetary(required=True)
-    amount_paid = fields.Monetary()
+    amount_paid = fields.Monetary(readonly=True)
+    amount_residual = fields.Monetary(string="Left to Pay", compute="_compute_amount_residual")
+    date_paid = fields.Date(readonly=True, help="When the update found it paid in full.")
     state = fields.Selection(
-        selection=INSTALLMENT_STATES, required=True, default="open", index=True
+        selection=INSTALLMENT_STATES, required=True, default="open", index=True, readonly=True
     )
+
+    @api.depends("amount", "amount_paid")
+    def _compute_amount_residual(self):
+        for installment in self:
+            installment.amount_residual = installment.currency_id.round(
+                max(0.0, installment.amount - installment.amount_paid)
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "principal" not in vals and "amount" in vals:
+                vals["principal"] = (vals["amount"] or 0.0) - (vals.get("interest") or 0.0)
+            if "amount" not in vals and "principal" in vals:
+                vals["amount"] = (vals["principal"] or 0.0) + (vals.get("interest") or 0.0)
+        if not self.env.su:
+            for vals in vals_list:
+                self._credit_check_user_fields(vals)
+            plans = self.env["credit.payment.plan"].browse(
+                {vals.get("plan_id") for vals in vals_list}
+            )
+            plans._credit_check_draft()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._credit_check_user_fields(vals)
+            self.plan_id._credit_check_draft()
+        return super().write(vals)
+
+    def _credit_check_user_fields(self, vals):
+        forbidden = set(vals) - INSTALLMENT_USER_FIELDS - {"plan_id"}
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "What was paid on an installment, and its state, come from the ledger "
+                    "(%(fields)s).",
+                    fields=", ".join(sorted(forbidden)),
+                )
+            )
