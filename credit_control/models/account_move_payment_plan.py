@@ -4,6 +4,7 @@ whose invoices were paid (or unpaid) brought up to date at the end of the transa
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 
 PENDING_KEY = "credit_payment_plan_update"
 
@@ -45,6 +46,21 @@ class AccountMove(models.Model):
         compute="_compute_credit_dunning_withheld_reason",
         help="Why dunning leaves this invoice alone for now, besides an exclusion by hand.",
     )
+
+    def _credit_set_payment_plan(self, plan):
+        """Put the invoices in ``plan`` (False: out of any). One UPDATE: the plan is an
+        overlay, nothing of the invoice's own (lines, amounts) depends on it, and
+        account.move's write would resynchronise every line for nothing."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET credit_payment_plan_id = %s WHERE id = ANY(%s)",
+                plan.id if plan else None,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["credit_payment_plan_id"])
 
     @api.depends("credit_payment_plan_id")
     def _compute_credit_dunning_withheld_reason(self):

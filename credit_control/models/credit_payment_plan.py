@@ -700,7 +700,7 @@ class CreditPaymentPlan(models.Model):
             }
         )
         plan._credit_post_plan_charges()
-        plan.invoice_ids.write({"credit_payment_plan_id": plan.id})
+        plan.invoice_ids._credit_set_payment_plan(plan)
         methods = dict(self._fields["acceptance_method"]._description_selection(self.env))
         plan.message_post(
             body=self.env._(
@@ -792,15 +792,37 @@ class CreditPaymentPlan(models.Model):
         today = fields.Date.context_today(self)
         self.write({"state": state, "date_ended": today})
         moves = self.env["account.move"].sudo().search([("credit_payment_plan_id", "in", self.ids)])
-        moves.write({"credit_payment_plan_id": False})
+        moves._credit_set_payment_plan(False)
 
-    def _credit_schedule_activity(self, summary, note):
-        self.ensure_one()
-        user = self.user_id
-        if not (user.active and user._is_internal()):
-            user = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
-        self.activity_schedule(
-            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+    def _credit_schedule_activity(self, summary, notes):
+        """A to-do for each plan's controller (the administrator when it has none), in one
+        create; ``notes`` is a text or ``{plan: text}``. No e-mail per activity (the daily
+        update may break several plans at once): the activities show in Odoo."""
+        if not self:
+            return self.env["mail.activity"]
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        values = []
+        for plan in self:
+            user = plan.user_id if plan.user_id.active and plan.user_id._is_internal() else admin
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": plan.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": notes.get(plan) if isinstance(notes, dict) else notes,
+                    "user_id": user.id,
+                    "date_deadline": today,
+                }
+            )
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(values)
         )
 
     # ------------------------------------------------------------------
@@ -840,76 +862,92 @@ class CreditPaymentPlan(models.Model):
         return dict(rows)
 
     def _credit_update_installments(self, today=None):
-        """Recompute the installments and figures of active plans (set-based: one query
-        for the invoices, one read of the installments, bulk updates of what changed);
-        complete or break them."""
+        """Recompute the installments and figures of active plans, set-based: one query
+        for the invoices, one for the installments, the core's rules in plain Python, bulk
+        updates of what changed; then complete or break the plans that must."""
         plans = self.sudo().filtered(lambda p: p.state == "active")
         if not plans:
             return self.browse()
         today = today or fields.Date.context_today(self)
         open_now = plans._credit_invoices_open()
-        Installment = self.env["credit.payment.plan.installment"].sudo()
+        self.env["credit.payment.plan.installment"].flush_model()
         plans.flush_model()
-        Installment.flush_model()
-        installments = Installment.search_fetch(
-            [("plan_id", "in", plans.ids)],
-            ["plan_id", "sequence", "date_due", "amount", "amount_paid", "state", "date_paid"],
-            order="plan_id, sequence, id",
+        plan_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT plan.id, plan.amount_start, plan.amount_paid, plan.missed_count,
+                       plan.next_due_date, plan.grace_days, plan.misses_allowed,
+                       currency.rounding
+                  FROM credit_payment_plan plan
+                  JOIN res_currency currency ON currency.id = plan.currency_id
+                 WHERE plan.id = ANY(%s)
+                """,
+                plans.ids,
+            )
         )
         by_plan = {}
-        for installment in installments:
-            by_plan.setdefault(installment.plan_id.id, []).append(installment)
-        installment_rows, plan_rows = [], []
-        completed, broken = [], []
-        for plan in plans:
-            rounding = plan.currency_id.rounding
-            paid = plan.currency_id.round(max(0.0, plan.amount_start - open_now.get(plan.id, 0.0)))
-            lines = by_plan.get(plan.id, [])
-            results = plan_core.installment_states(
-                [(line.amount, line.date_due) for line in lines],
-                paid,
-                today,
-                grace_days=plan.grace_days,
-                rounding=rounding,
+        for row in self.env.execute_query(
+            SQL(
+                """
+                SELECT plan_id, id, amount, amount_paid, state, date_due, date_paid
+                  FROM credit_payment_plan_installment
+                 WHERE plan_id = ANY(%s)
+              ORDER BY plan_id, sequence, id
+                """,
+                plans.ids,
             )
-            states = []
+        ):
+            by_plan.setdefault(row[0], []).append(row[1:])
+        installment_updates, plan_updates = [], []
+        completed, broken = [], []
+        for (
+            plan_id,
+            start,
+            paid_before,
+            missed_before,
+            next_before,
+            grace,
+            allowed,
+            rounding,
+        ) in plan_rows:
+            lines = by_plan.get(plan_id, [])
+            rounding = float(rounding)
+            paid = max(0.0, float(start or 0.0) - float(open_now.get(plan_id) or 0.0))
+            results = plan_core.installment_states(
+                [(line[1], line[4]) for line in lines], paid, today, grace or 0, rounding
+            )
+            states = [state for _share, state in results]
             for line, (share, state) in zip(lines, results, strict=True):
-                states.append(state)
-                date_paid = line.date_paid if state == "paid" else None
-                if state == "paid" and not date_paid:
-                    date_paid = today
+                line_id, _amount, line_paid, line_state, _due, date_paid = line
+                new_date_paid = (date_paid or today) if state == "paid" else None
                 if (
-                    plan.currency_id.compare_amounts(share, line.amount_paid) != 0
-                    or state != line.state
-                    or (date_paid or None) != (line.date_paid or None)
+                    abs(share - float(line_paid or 0.0)) >= rounding / 2
+                    or state != line_state
+                    or new_date_paid != date_paid
                 ):
-                    installment_rows.append((line.id, share, state, date_paid))
+                    installment_updates.append((line_id, share, state, new_date_paid))
             missed = states.count("missed")
             next_due = min(
-                (
-                    line.date_due
-                    for line, state in zip(lines, states, strict=True)
-                    if state != "paid"
-                ),
+                (line[4] for line, state in zip(lines, states, strict=True) if state != "paid"),
                 default=None,
             )
-            allocated = plan.currency_id.round(sum(share for share, _s in results))
+            allocated = round(sum(share for share, _state in results), 6)
             if (
-                plan.currency_id.compare_amounts(allocated, plan.amount_paid) != 0
-                or missed != plan.missed_count
-                or (next_due or None) != (plan.next_due_date or None)
+                abs(allocated - float(paid_before or 0.0)) >= rounding / 2
+                or missed != (missed_before or 0)
+                or next_due != next_before
             ):
-                plan_rows.append((plan.id, allocated, missed, next_due))
-            new_state = plan_core.plan_state(states, plan.misses_allowed)
+                plan_updates.append((plan_id, allocated, missed, next_due))
+            new_state = plan_core.plan_state(states, allowed)
             if new_state == "completed":
-                completed.append(plan.id)
+                completed.append(plan_id)
             elif new_state == "broken":
-                broken.append(plan.id)
-        self._credit_bulk_update(installment_rows, plan_rows)
+                broken.append(plan_id)
+        self._credit_bulk_update(installment_updates, plan_updates)
         if completed:
-            self.browse(completed).sudo()._credit_complete()
+            self.sudo().browse(completed)._credit_complete()
         if broken:
-            self.browse(broken).sudo()._credit_break()
+            self.sudo().browse(broken)._credit_break()
         return plans
 
     def _credit_bulk_update(self, installment_rows, plan_rows):
@@ -946,15 +984,19 @@ class CreditPaymentPlan(models.Model):
             )
 
     def _credit_complete(self):
-        self._credit_end("completed")
-        for plan in self:
-            plan.message_post(body=self.env._("Every installment is paid: plan completed."))
+        plans = self.with_context(tracking_disable=True)
+        plans._credit_end("completed")
+        plans._message_log_batch(
+            {plan.id: self.env._("Every installment is paid: plan completed.") for plan in self}
+        )
 
     def _credit_break(self):
         """More installments missed than allowed: the plan breaks. The controller gets an
         activity, the partner's chatter says so, dunning takes the invoices back one level
         above their last letter."""
-        self._credit_end("broken")
+        plans = self.with_context(tracking_disable=True)
+        plans._credit_end("broken")
+        notes = {}
         for plan in self:
             note = self.env._(
                 "Payment plan %(plan)s is broken: %(missed)s installment(s) missed, "
@@ -971,9 +1013,17 @@ class CreditPaymentPlan(models.Model):
                     "earned if you wish.",
                     plan.charge_move_id.name,
                 )
-            plan.message_post(body=note)
-            plan.partner_id.message_post(body=note)
-            plan._credit_schedule_activity(self.env._("Payment plan broken"), note)
+            notes[plan] = note
+        plans._message_log_batch({plan.id: note for plan, note in notes.items()})
+        for partner in self.partner_id:
+            partner._message_log_batch(
+                {
+                    partner.id: "<br/>".join(
+                        note for plan, note in notes.items() if plan.partner_id == partner
+                    )
+                }
+            )
+        self._credit_schedule_activity(self.env._("Payment plan broken"), notes)
 
 
 class CreditPaymentPlanInstallment(models.Model):

@@ -6,7 +6,6 @@ from datetime import timedelta
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .test_dunning import TestDunningCommon
