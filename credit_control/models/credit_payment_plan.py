@@ -231,7 +231,7 @@ class CreditPaymentPlan(models.Model):
         string="Left to Pay", compute="_compute_amount_residual", store=True
     )
     missed_count = fields.Integer(string="Missed Installments", readonly=True)
-    next_due_date = fields.Date(string="Next Due Date", readonly=True, index=True)
+    next_due_date = fields.Date(readonly=True, index=True)
     date_ended = fields.Date(
         string="Ended On", readonly=True, help="When the plan was completed, broken or cancelled."
     )
@@ -316,10 +316,34 @@ class CreditPaymentPlan(models.Model):
                 .next_by_code("credit.payment.plan")
                 or "/"
             )
+        invoices = self.env["account.move"].browse(
+            self._credit_ids_of_commands(vals.get("invoice_ids"))
+        )
+        # from invoices alone (over RPC): their customer, company and currency when they share them
+        for name, values in (
+            ("partner_id", invoices.commercial_partner_id),
+            ("company_id", invoices.company_id),
+            ("currency_id", invoices.currency_id),
+        ):
+            if not vals.get(name) and len(values) == 1:
+                vals[name] = values.id
         if vals.get("partner_id"):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
         return vals
+
+    @api.model
+    def _credit_ids_of_commands(self, commands):
+        """The ids a many2many value sets or links (a list of ids, SET or LINK commands)."""
+        ids = []
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.append(command)
+            elif command and command[0] == Command.SET:
+                ids = list(command[2])
+            elif command and command[0] == Command.LINK:
+                ids.append(command[1])
+        return ids
 
     def write(self, vals):
         if not self.env.su:

@@ -80,6 +80,20 @@ class TestPaymentPlan(PaymentPlanCommon):
         self.assertGreater(plan.installment_ids[1].date_due, self.today)
         self.assertAlmostEqual(sum(plan.installment_ids.mapped("amount")), 1500.01, places=2)
 
+    def test_create_from_invoices_alone(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        customer = self._customer("Dollar Srl")
+        invoice = self._late_invoice(customer, 600, 30, currency=usd)
+        plan = self.Plan.with_user(self.planner).create(
+            {"invoice_ids": [Command.set(invoice.ids)], "installment_count": 2}
+        )
+        self.assertEqual(
+            (plan.partner_id, plan.currency_id, plan.company_id, plan.first_date),
+            (customer, usd, self.company, self.today),
+        )
+        self.assertEqual(plan.installment_ids.mapped("amount"), [300.0, 300.0])
+
     def test_interest_is_shown_apart_and_invoiced_at_acceptance(self):
         customer = self._customer("Interest Srl")
         invoice = self._late_invoice(customer, 1200, 40)
