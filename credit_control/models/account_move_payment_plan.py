@@ -4,6 +4,7 @@ whose invoices were paid (or unpaid) brought up to date at the end of the transa
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 PENDING_KEY = "credit_payment_plan_update"
@@ -46,6 +47,18 @@ class AccountMove(models.Model):
         compute="_compute_credit_dunning_withheld_reason",
         help="Why dunning leaves this invoice alone for now, besides an exclusion by hand.",
     )
+
+    def write(self, vals):
+        if "credit_payment_plan_id" in vals and not self.env.su:
+            # readonly is only the screen's: over RPC nobody takes an invoice out of dunning
+            # by pointing it at a plan; accepting and ending plans set it
+            raise AccessError(
+                self.env._(
+                    "An invoice enters or leaves a payment plan only when the plan is "
+                    "accepted or ends."
+                )
+            )
+        return super().write(vals)
 
     def _credit_set_payment_plan(self, plan):
         """Put the invoices in ``plan`` (False: out of any). One UPDATE: the plan is an

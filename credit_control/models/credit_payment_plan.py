@@ -356,6 +356,14 @@ class CreditPaymentPlan(models.Model):
                         fields=", ".join(sorted(written)),
                     )
                 )
+            if (
+                "active" in vals
+                and not vals["active"]
+                and any(plan.state in HOLDING_STATES for plan in self)
+            ):
+                raise UserError(
+                    self.env._("A proposed or active plan cannot be archived: cancel it first.")
+                )
             terms = set(vals) & TERMS_FIELDS
             if terms and any(plan.state != "draft" for plan in self):
                 raise UserError(

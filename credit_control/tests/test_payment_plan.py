@@ -225,6 +225,16 @@ class TestPaymentPlan(PaymentPlanCommon):
         self.assertEqual(plan.amount_residual, 1100.0)
         self.assertEqual(plan.next_due_date, plan.installment_ids[1].date_due)
         self.assertEqual(plan.installment_ids[0].date_paid, self.today)
+        # the payment is unmatched (a mistake, a returned payment): the plan follows
+        payment_line = new.line_ids.matched_credit_ids.credit_move_id
+        payment_line.remove_move_reconcile()
+        self.env.cr.precommit.run()
+        self.assertEqual(plan.amount_paid, 0.0)
+        self.assertEqual([i.state for i in plan.installment_ids], ["open"] * 4)
+        self.assertFalse(plan.installment_ids[0].date_paid)
+        new.js_assign_outstanding_line(payment_line.id)
+        self.env.cr.precommit.run()
+        self.assertEqual(plan.amount_paid, 400.0)
         # then the older one in full
         self._credit_pay(old, self.today)
         plan._credit_update_installments()
@@ -317,7 +327,9 @@ class TestPaymentPlan(PaymentPlanCommon):
         plan._credit_update_installments(today=self.today + timedelta(days=200))
         self.assertEqual(plan.state, "broken")
         # the ladder alone would wait (10 days since the first reminder for the second);
-        # back from a broken plan the item climbs one level at once, and no further
+        # back from a broken plan the item climbs one level at once, and no further, even
+        # where the policy lets items skip to a formal notice
+        self.policy.allow_skip_levels = True
         letter = self._letter_of(self._run(), customer)
         self.assertEqual(letter.level_id, self.second)
         self.assertEqual(letter.line_ids.level_id, self.second)
@@ -489,6 +501,12 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
         with self.assertRaises(AccessError):
             plan.installment_ids[0].write({"state": "paid"})
 
+    def test_nobody_points_an_invoice_at_a_plan(self):
+        for user in (self.planner, self.env.ref("base.user_admin")):
+            with self.assertRaises(AccessError):
+                self.invoice.with_user(user).write({"credit_payment_plan_id": self.plan.id})
+        self.assertFalse(self.invoice.credit_payment_plan_id)
+
     def test_agreed_terms_are_frozen(self):
         plan = self.plan.with_user(self.planner)
         plan.action_accept()
@@ -500,6 +518,8 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
             plan.installment_ids[0].write({"amount": 1})
         with self.assertRaisesRegex(UserError, "agreed plan"):
             plan.installment_ids[0].write({"date_due": self.today + timedelta(400)})
+        with self.assertRaisesRegex(UserError, "cancel it first"):
+            plan.active = False
         # a private method is no RPC entry point; the portal's own route guards it
         self.assertTrue(plan._credit_accept.__name__.startswith("_"))
 
