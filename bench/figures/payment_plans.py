@@ -58,7 +58,7 @@ def _setup_plans(env):
         ]
     )
     env.flush_all()
-    # A running portfolio: plan i started (i mod 12) months and (i mod 30) days ago, so
+    # A running portfolio: plan i started (i mod 12) months and (i mod 29) days ago, so
     # its installments fall on every day of the month. Yesterday's update ran on what was
     # paid until yesterday: every installment due before today, a third of the plans one
     # short (missed, or late within the grace days). Today the plans due today pay (those
@@ -66,7 +66,7 @@ def _setup_plans(env):
     # once already) miss a second installment and break.
     shifts, paid_yesterday, paid_today, grace = [], [], [], []
     for index, plan in enumerate(plans):
-        months_back, days_back = index % INSTALLMENTS, index % 30
+        months_back, days_back = index % INSTALLMENTS, index % 29
         amounts = plan.installment_ids.sorted("sequence").mapped("amount")
         breaks = index % 100 == 50 and months_back > 0
         if breaks:
