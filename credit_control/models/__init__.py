@@ -18,6 +18,7 @@ from . import credit_dunning_letter
 from . import credit_dunning_letter_line
 from . import credit_dunning_letter_security
 from . import credit_dunning_letter_statement
+from . import credit_dunning_letter_statement_payment_plan
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run

@@ -342,6 +342,20 @@ class TestPaymentPlan(PaymentPlanCommon):
         letter = self._letter_of(self._run(), customer)
         self.assertEqual(letter.level_id, self.first)
 
+    def test_invoices_paid_through_a_plan_get_no_interest_statement(self):
+        planned = self._customer("Planned Srl")
+        invoice = self._late_invoice(planned, 1000, 60)
+        plan = self._active_plan(invoice, installment_count=2)
+        self._credit_pay(invoice, self.today)
+        plan._credit_update_installments()
+        self.assertEqual(plan.state, "completed")
+        late = self._customer("Just Late Srl")
+        self._credit_pay(self._late_invoice(late, 1000, 60), self.today)
+        rows = self.env["credit.dunning.letter"]._credit_paid_late_items(
+            self.company, planned | late, self.today, 12
+        )
+        self.assertEqual({row["commercial_partner_id"] for row in rows}, {late.id})
+
     def test_scoring_counts_broken_and_kept_plans(self):
         broken_customer = self._customer("Broke Promise Srl")
         invoice = self._late_invoice(broken_customer, 1000, 30)
