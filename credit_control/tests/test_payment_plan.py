@@ -534,6 +534,10 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
             plan.installment_ids[0].write({"date_due": self.today + timedelta(400)})
         with self.assertRaisesRegex(UserError, "cancel it first"):
             plan.active = False
+        with self.assertRaisesRegex(UserError, "agreed plan"):
+            self.env["credit.payment.plan.installment"].with_user(self.planner).create(
+                {"plan_id": plan.id, "date_due": self.today + timedelta(500), "amount": 1}
+            )
         # a private method is no RPC entry point; the portal's own route guards it
         self.assertTrue(plan._credit_accept.__name__.startswith("_"))
 
@@ -545,3 +549,8 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
         self.assertFalse(self.env["credit.payment.plan"].with_user(outsider).search([]))
         with self.assertRaises(AccessError):
             self.plan.with_user(outsider).read(["name"])
+        with self.assertRaises(AccessError):
+            self.plan.with_user(outsider).action_accept()
+        with self.assertRaises(AccessError):
+            self.plan.with_user(outsider).action_cancel()
+        self.assertEqual(self.plan.state, "draft")
