@@ -116,6 +116,30 @@ class TestPaymentPlan(PaymentPlanCommon):
         plan._credit_update_installments()
         self.assertEqual(plan.state, "completed")
 
+    def test_letter_charges_included_when_chosen(self):
+        customer = self._customer("Charges Srl")
+        invoice = self._late_invoice(customer, 1000, 60)
+        self.policy.allow_skip_levels = True  # straight to the formal notice, with charges
+        letter = self._letter_of(self._run(self.today - timedelta(days=2)), customer)
+        self.assertEqual(letter.level_id, self.notice)
+        letter.filtered(lambda item: item.state == "draft").action_approve()
+        self._send(letter)
+        charges = letter.interest_amount + letter.compensation_amount + letter.fee_amount
+        self.assertGreater(charges, 40)
+        plain = self._plan(invoice)
+        self.assertEqual((plain.amount_charges, plain.amount_total), (0.0, 1000.0))
+        plain.action_cancel()
+        plan = self._plan(invoice, include_charges=True, installment_count=2)
+        self.assertAlmostEqual(plan.amount_charges, charges, places=2)
+        self.assertAlmostEqual(plan.amount_total, 1000 + charges, places=2)
+        self.assertAlmostEqual(sum(plan.installment_ids.mapped("amount")), 1000 + charges, 2)
+        plan.action_accept()
+        # the charges are owed in the ledger too: one invoice, in the plan
+        self.assertAlmostEqual(plan.charge_move_id.amount_total, charges, places=2)
+        self._credit_pay(invoice | plan.charge_move_id, self.today)
+        plan._credit_update_installments()
+        self.assertEqual(plan.state, "completed")
+
     def test_installments_by_hand_must_add_up(self):
         customer = self._customer("By Hand Srl")
         invoice = self._late_invoice(customer, 1000, 20)
