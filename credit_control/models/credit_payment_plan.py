@@ -15,14 +15,17 @@ any of the plan's invoices fills the installments, oldest first (see
 Public API (the portal and the screens build on it):
 
 - ``create({...})`` builds the installments (``core.payment_plan.build_schedule``), or
-  checks those given by hand add up to ``amount_total``;
+  checks those given by hand add up to ``amount_total``; the customer, company and
+  currency default to the invoices'; ``amount_total`` is computed (a value given is
+  ignored);
 - ``action_compute_schedule()`` rebuilds them while in draft;
 - ``action_propose()`` (draft -> proposed; calls the ``_credit_send_proposal()`` hook),
   ``action_accept()`` (by hand), ``action_cancel()``;
 - ``_credit_accept(signed_by, signature=None, method="portal")`` and
   ``_credit_decline(reason)``: what the portal calls (after its token check, as sudo);
 - ``_credit_build_schedule(amount, **kwargs)``: the core's schedule with the errors in
-  the user's language (for a preview);
+  the user's language (for a preview), and ``_credit_amounts_owed(invoices,
+  include_charges=False)``: ``(open amount, letter charges)`` a plan on them would owe;
 - ``_cron_update_plans()`` and ``_credit_update_installments()``: the daily update.
 """
 
@@ -84,6 +87,7 @@ SYSTEM_FIELDS = frozenset(
         "signature",
         "declined_on",
         "decline_reason",
+        "amount_total",
         "amount_start",
         "amount_charges",
         "amount_paid",
@@ -100,7 +104,6 @@ TERMS_FIELDS = frozenset(
         "company_id",
         "currency_id",
         "invoice_ids",
-        "amount_total",
         "down_payment_amount",
         "installment_count",
         "frequency",
@@ -284,6 +287,9 @@ class CreditPaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # what is owed comes from the invoices (and their letters), never from the caller
+            vals.pop("amount_total", None)
         if not self.env.su:
             for vals in vals_list:
                 written = (set(vals) & SYSTEM_FIELDS) - {"state"}
@@ -455,28 +461,35 @@ class CreditPaymentPlan(models.Model):
     def _credit_set_amounts(self):
         """What the invoices have open now, plus the letters' charges when chosen."""
         self.ensure_one()
-        currency = self.currency_id
-        start = currency.round(sum(self.invoice_ids.mapped("amount_residual")))
-        charges = self._credit_letter_charges() if self.include_charges else 0.0
+        start, charges = self._credit_amounts_owed(self.invoice_ids, self.include_charges)
         self.sudo().write(
             {
                 "amount_start": start,
                 "amount_charges": charges,
-                "amount_total": currency.round(start + charges),
+                "amount_total": self.currency_id.round(start + charges),
             }
         )
 
-    def _credit_letter_charges(self):
+    @api.model
+    def _credit_amounts_owed(self, invoices, include_charges=False):
+        """``(open amount, letter charges)`` of ``invoices`` (one currency), as a plan on
+        them would owe today (also for a preview before the plan exists)."""
+        currency = invoices.currency_id[:1] or self.env.company.currency_id
+        start = currency.round(sum(invoices.mapped("amount_residual")))
+        charges = self._credit_letter_charges(invoices) if include_charges else 0.0
+        return start, charges
+
+    @api.model
+    def _credit_letter_charges(self, invoices):
         """Interest and compensation of each invoice on its latest sent letter, plus the fee
         of those letters, when the letter's charges were not invoiced already (an invoice
         of charges can join the plan as an invoice)."""
-        self.ensure_one()
         items = (
             self.env["credit.dunning.letter.line"]
             .sudo()
             .search_fetch(
                 [
-                    ("move_line_id.move_id", "in", self.invoice_ids.ids),
+                    ("move_line_id.move_id", "in", invoices.ids),
                     ("letter_id.state", "=", "sent"),
                     ("letter_id.charge_move_id", "=", False),
                 ],
@@ -492,7 +505,8 @@ class CreditPaymentPlan(models.Model):
                 letters |= item.letter_id
         total = sum(item.interest_amount + item.compensation_amount for item in latest.values())
         total += sum(letters.mapped("fee_amount"))
-        return self.currency_id.round(total)
+        currency = invoices.currency_id[:1] or self.env.company.currency_id
+        return currency.round(total)
 
     # ------------------------------------------------------------------
     # Schedule

@@ -523,6 +523,7 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
             {"amount_paid": 1000},
             {"accepted_by": "Nobody"},
             {"acceptance_method": "portal"},
+            {"amount_total": 1.0},
         ):
             with self.assertRaises(AccessError):
                 plan.write(values)
@@ -551,7 +552,7 @@ class TestPaymentPlanSecurity(PaymentPlanCommon):
         with self.assertRaisesRegex(UserError, "draft plan's terms"):
             plan.write({"installment_count": 12})
         with self.assertRaisesRegex(UserError, "draft plan's terms"):
-            plan.write({"amount_total": 1})
+            plan.write({"down_payment_amount": 1})
         with self.assertRaisesRegex(UserError, "agreed plan"):
             plan.installment_ids[0].write({"amount": 1})
         with self.assertRaisesRegex(UserError, "agreed plan"):
