@@ -727,6 +727,9 @@ class CreditPaymentPlan(models.Model):
         its invoices out of dunning. Called by the portal (after its token check) and by
         ``action_accept``."""
         self.ensure_one()
+        methods = dict(self._fields["acceptance_method"]._description_selection(self.env))
+        if method not in methods:
+            raise UserError(self.env._("Say how the plan was accepted."))
         allowed = ("proposed",) if method == "portal" else ("draft", "proposed")
         if self.state not in allowed:
             raise UserError(self.env._("Plan %s cannot be accepted any more.", self.name))
@@ -747,7 +750,6 @@ class CreditPaymentPlan(models.Model):
         )
         plan._credit_post_plan_charges()
         plan.invoice_ids._credit_set_payment_plan(plan)
-        methods = dict(self._fields["acceptance_method"]._description_selection(self.env))
         plan.message_post(
             body=self.env._(
                 "Plan accepted by %(name)s (%(method)s).", name=signed_by, method=methods[method]
@@ -887,6 +889,7 @@ class CreditPaymentPlan(models.Model):
             done += len(batch_ids)
             self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             _commit(self.env)
+        _logger.info("Payment plans: %s active plan(s) updated.", total)
         return True
 
     def _credit_invoices_open(self):
