@@ -134,17 +134,6 @@ class Cluster:
         shutil.rmtree(self.data_dir / "filestore" / name, ignore_errors=True)
 
 
-def _process_alive(pid):
-    """Whether the process that made a copy still runs (another checkout's bench)."""
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def odoo_bin(config_path, database, *args, log):
     command = [sys.executable, "-m", "odoo", "-c", str(config_path), "-d", database, *args]
     command += ["--stop-after-init", f"--logfile={log}", "--log-level=warn"]
@@ -421,9 +410,8 @@ def _bench(args):
     except BlockingIOError:
         sys.exit("make bench is already running (.build/bench.lock): run one at a time.")
     cluster = Cluster(args.config)
-    for leftover in cluster.names(f"{DB_PREFIX}_copy_"):
-        if not _process_alive(leftover.rsplit("_", 1)[-1]):  # from an interrupted run
-            cluster.drop(leftover)
+    for leftover in cluster.names(f"{DB_PREFIX}_copy_"):  # from an interrupted run
+        cluster.drop(leftover)
     sizes = [args.partners, args.partners * 2]
     print("== Benchmark templates", flush=True)
     templates = [ensure_template(cluster, args, partners, logs) for partners in sizes]
