@@ -37,6 +37,7 @@
         "security/credit_plan_case_security.xml",
         "security/credit_collection_ui_security.xml",
         "data/credit_dunning_data.xml",
+        "data/credit_payment_plan_data.xml",
         "report/credit_dunning_letter_report.xml",
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",

@@ -171,6 +171,8 @@ class BehaviourFacts:
     mature_count: int = 0
     severe_overdue_count: int = 0
     dunning_stage: str = None
+    broken_plans: int = 0  # payment plans broken in the window
+    completed_plans: int = 0  # payment plans kept to the end in the window
 
 
 def _settlement_days_late(due_date, settlement):

@@ -15,6 +15,10 @@ was never sent.
 * A policy may allow skipping (``allow_skip``): an item may then jump to a higher level
   it has reached, but only to a level whose wording holds without an earlier notice
   (``Level.direct``); the letter then uses that wording (``Proposal.direct_wording``).
+* An item back from a **broken payment plan** (``Item.resume``) climbs exactly one
+  level above the highest level it was sent, at once: the days of that level and the
+  wait since the last letter don't hold it back (the broken promise is the reason), and
+  skipping takes it no further. Never sent: the first after-due level.
 * A level suppressed by its minimum amount sent nothing: its items stay where they were
   and the next level cannot be reached through it.
 * One letter per group (commercial partner and currency), at the highest level of its
@@ -69,6 +73,23 @@ On 15 April (10 days after it) item 1 may climb one level, to the second reminde
 
 Item 2 is 7 days late on 15 April: no after-due level yet, and no pre-due reminder
 either (it is past due), so it is not on the letter.
+
+Item 1 then went into a payment plan on 6 April and the plan broke on 12 April. The
+ladder alone would wait: the second reminder needs 10 days since the first, only 7
+passed. Back from the broken plan, it resumes one level up at once (and no further:
+the formal notice stays out of reach):
+
+>>> resumed = Item(key=1, group="ACME/EUR", due_date=date(2026, 1, 5), amount=500,
+...                previous_level="first", last_letter_date=date(2026, 4, 5),
+...                sent_level="first", sent_date=date(2026, 4, 5))
+>>> propose_letters([resumed], levels, date(2026, 4, 12)).letters
+[]
+>>> resumed = Item(key=1, group="ACME/EUR", due_date=date(2026, 1, 5), amount=500,
+...                previous_level="first", last_letter_date=date(2026, 4, 5),
+...                sent_level="first", sent_date=date(2026, 4, 5), resume=True)
+>>> [(p.level.key, str(p.total)) for p in propose_letters([resumed], levels,
+...                                                      date(2026, 4, 12)).letters]
+[('second', '500')]
 """
 
 from dataclasses import dataclass
@@ -129,6 +150,7 @@ class Item:
     last_letter_date: date = None
     sent_level: object = None
     sent_date: date = None
+    resume: bool = False  # back from a broken payment plan: one level up at once
 
 
 @dataclass
@@ -211,6 +233,15 @@ class _Ladder:
             skip_to = [lv for lv in after[index + 2 :] if lv.direct] if allow_skip else []
             self.above[level.key] = after[index + 1 : index + 2] + skip_to
 
+    def resume(self, sent_level):
+        """One level above ``sent_level`` (the first after-due level if never sent), at
+        most the last level."""
+        if not self.after_due:
+            return None
+        if sent_level not in self.index:
+            return self.after_due[0]
+        return self.after_due[min(self.index[sent_level] + 1, len(self.after_due) - 1)]
+
     def level(self, days_late, sent_level, days_since_sent):
         if days_late <= 0:
             reached = None
@@ -247,7 +278,11 @@ def propose_letters(items, levels, run_date, tolerance=0, allow_skip=False):
         if amount <= 0 or amount < tolerance:
             continue
         days_since_sent = item.sent_date and (run_date - item.sent_date).days
-        level = ladder.level((run_date - item.due_date).days, item.sent_level, days_since_sent)
+        days_late = (run_date - item.due_date).days
+        if item.resume and days_late > 0:
+            level = ladder.resume(item.sent_level)
+        else:
+            level = ladder.level(days_late, item.sent_level, days_since_sent)
         if level is None:
             continue
         groups.setdefault(item.group, []).append((item, level))
@@ -293,6 +328,8 @@ def _skip_reason(reached, top, rank, run_date):
     )
     if not escalated:
         return "no item reached a new level"
+    if any(item.resume for item, level in reached if level is top):
+        return None  # a broken plan: the customer is told at once
     last_dates = [item.last_letter_date for item, _level in reached if item.last_letter_date]
     if last_dates:
         since_last = dates.days_between(max(last_dates), run_date)

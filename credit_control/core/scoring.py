@@ -16,8 +16,10 @@ factor needs a report: a customer without one is scored on behaviour alone. Then
 **trend** adjusts: -5 points when paying clearly later than before, +3 when clearly
 earlier. Then the **highest dunning stage reached** in the window costs points: a formal
 notice -5, a final notice -10, legal action or a collection agency -20 (reminders cost
-nothing, the lateness factors already count them). Without any factor the score is a
-neutral 50 (less a dunning stage's points).
+nothing, the lateness factors already count them). Then **payment plans** ended in the
+window: each broken plan costs 10 points (at most 20), each plan kept to the end adds
+3 (at most 6), a sign of good faith. Without any factor the score is a neutral 50 (less
+a dunning stage's points, plus or minus the plans').
 
 Each factor's **effect** is the points it took away from (or added to) a perfect 100:
 ``weight / total weight x (sub-score - 100)``, so the effects add up to the score. When
@@ -58,6 +60,15 @@ is capped at 34 and the explanation says why.
 >>> result.score, result.lines[-1]
 (95, ExplanationLine(code='dunning', values={'stage': 'formal_notice'}, points=-5.0))
 
+A customer who broke one payment plan and kept another (-10 + 3):
+
+>>> planned = BehaviourFacts(average_days_late=0.0, share_late=0.0, share_late_30=0.0,
+...                          settled_count=12, exposure=1000.0, broken_plans=1,
+...                          completed_plans=1)
+>>> result = score(planned, None, DEFAULT_WEIGHTS)
+>>> result.score, result.lines[-1]
+(93, ExplanationLine(code='payment_plans', values={'broken': 1, 'completed': 1}, points=-7.0))
+
 Clipped: a customer with every factor at 0 (-100) who also reached legal action (-20)
 scores 0, and the explanation gives back the 20 points below 0:
 
@@ -92,6 +103,7 @@ __all__ = [
     "ScoreResult",
     "band",
     "insolvency_reason",
+    "plan_effect",
     "recommended_limit",
     "score",
 ]
@@ -129,6 +141,9 @@ INSOLVENCY_EVENT_WORDS = (
     "receivership",
 )
 INSOLVENT_SCORE_CAP = 34  # the highest score of band E
+# payment plans ended in the window: points per plan and the most they may count
+PLAN_BROKEN_POINTS, PLAN_BROKEN_MOST = -10, -20
+PLAN_COMPLETED_POINTS, PLAN_COMPLETED_MOST = 3, 6
 
 # code, values for the sentence (see the model's templates), points (+ adds, - takes away)
 ExplanationLine = namedtuple("ExplanationLine", "code values points")
@@ -286,7 +301,16 @@ def score(facts, report, weights):
         lines.append(
             ExplanationLine("dunning", {"stage": facts.dunning_stage}, float(dunning_points))
         )
-    total = value + trend_points + dunning_points
+    plan_points = plan_effect(facts.broken_plans, facts.completed_plans)
+    if facts.broken_plans or facts.completed_plans:
+        lines.append(
+            ExplanationLine(
+                "payment_plans",
+                {"broken": facts.broken_plans, "completed": facts.completed_plans},
+                float(plan_points),
+            )
+        )
+    total = value + trend_points + dunning_points + plan_points
     if total_weight and not 0 <= total <= 100:
         bound = 0 if total < 0 else 100
         lines.append(ExplanationLine("clipped", {"bound": bound}, round(bound - total, 1)))
@@ -303,6 +327,19 @@ def score(facts, report, weights):
         )
         final = INSOLVENT_SCORE_CAP
     return ScoreResult(final, band(final), lines)
+
+
+def plan_effect(broken, completed):
+    """Points of the payment plans broken and kept to the end in the window.
+
+    >>> plan_effect(0, 0), plan_effect(1, 0), plan_effect(3, 0), plan_effect(0, 5)
+    (0, -10, -20, 6)
+    >>> plan_effect(2, 1)
+    -17
+    """
+    broken_points = max(PLAN_BROKEN_MOST, PLAN_BROKEN_POINTS * (broken or 0))
+    completed_points = min(PLAN_COMPLETED_MOST, PLAN_COMPLETED_POINTS * (completed or 0))
+    return broken_points + completed_points
 
 
 # Months of average invoicing a customer of each band may owe, and the share of a

@@ -7,6 +7,7 @@ from . import account_move_hold
 from . import account_move_late_charges
 from . import account_move_line
 from . import account_move_line_collection
+from . import account_move_line_payment_plan
 from . import account_move_live_figures
 from . import account_move_payment_plan
 from . import account_move_scoring
@@ -25,9 +26,11 @@ from . import credit_dunning_letter
 from . import credit_dunning_letter_line
 from . import credit_dunning_letter_security
 from . import credit_dunning_letter_statement
+from . import credit_dunning_letter_statement_payment_plan
 from . import credit_dunning_level
 from . import credit_dunning_policy
 from . import credit_dunning_run
+from . import credit_dunning_run_payment_plan
 from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_legal_interest_rate
@@ -55,7 +58,9 @@ from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_hold_collection
 from . import res_partner_interest_statement
+from . import res_partner_payment_plan
 from . import res_partner_scoring
 from . import res_partner_scoring_collection
 from . import res_partner_scoring_dso
+from . import res_partner_scoring_payment_plan
 from . import res_users_credit_digest

@@ -387,6 +387,12 @@ class CreditDunningRun(models.Model):
         }
         return sent_items, sent_group_dates
 
+    def _credit_resuming_items(self, line_ids, sent_items):
+        """Items that climb one level above their last sent letter at once (a broken
+        payment plan, see ``credit_dunning_run_payment_plan.py``): a set of line ids.
+        ``sent_items`` is ``{line id: (level id, date)}`` of the letters sent."""
+        return set()
+
     def _compute_letters(self):
         company = self.company_id
         tolerance = company.credit_dunning_tolerance
@@ -407,6 +413,7 @@ class CreditDunningRun(models.Model):
             [row["id"] for row in rows]
         )
         sent_items, sent_group_dates = self._sent_letters([row["id"] for row in rows])
+        resuming = self._credit_resuming_items([row["id"] for row in rows], sent_items)
         notes = []
         if paused:
             notes.append(self.env._("%s customer(s) paused.", len(paused)))
@@ -455,6 +462,7 @@ class CreditDunningRun(models.Model):
                     ),
                     sent_level=sent_items.get(row["id"], (None, None))[0],
                     sent_date=sent_items.get(row["id"], (None, None))[1],
+                    resume=row["id"] in resuming,
                 )
                 for row in policy_rows
             ]

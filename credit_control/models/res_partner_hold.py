@@ -148,6 +148,7 @@ class ResPartner(models.Model):
             ("amount_residual", ">", 0),
             ("date_maturity", "<", today),
             *self.env["account.move"]._credit_collectible_line_domain(),
+            *self._credit_hold_overdue_domain(),
         ]
         for partner, oldest_due in move_lines._read_group(
             overdue_domain, ["partner_id"], ["date_maturity:min"]
@@ -155,6 +156,12 @@ class ResPartner(models.Model):
             entry = result[partner.commercial_partner_id]
             entry[1] = max(entry[1], dates.days_between(oldest_due, today))
         return result
+
+    @api.model
+    def _credit_hold_overdue_domain(self):
+        """More conditions on the items that may count as overdue for the hold (features
+        add theirs, e.g. an invoice in an active payment plan is not overdue)."""
+        return []
 
     def _credit_hold_reasons(self, company, new_amount, open_amounts=None, check_limit=True):
         """Plain-words reasons to hold a new invoice of ``new_amount`` for this customer

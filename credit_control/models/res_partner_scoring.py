@@ -363,8 +363,10 @@ class ResPartner(models.Model):
         returned = self._credit_fetch_returned(company_ids, window_start, partner_ids)
         reports = self._credit_fetch_reports(company_ids, partner_ids)
         dunning_stages = self._credit_fetch_dunning_stages(company_ids, window_start, partner_ids)
+        extra_facts = self._credit_fetch_extra_facts(company_ids, window_start, partner_ids)
         if partner_ids is None:
             partner_ids = set(lines) | set(returned) | set(reports) | set(dunning_stages)
+            partner_ids |= set(extra_facts)
             partner_ids |= set(self._credit_fetch_customer_ids(company_ids))
         digits = company.currency_id.decimal_places
         weights = company._credit_score_weights()
@@ -380,6 +382,7 @@ class ResPartner(models.Model):
                 digits,
                 weights,
                 dunning_stage=dunning_stages.get(partner_id),
+                extra_facts=extra_facts.get(partner_id),
             )
             rows.append((*row, reports.get(partner_id, {}).get("id")))
         return self._credit_write_scores(rows, company, today)
@@ -396,10 +399,13 @@ class ResPartner(models.Model):
         digits,
         weights,
         dunning_stage=None,
+        extra_facts=None,
     ):
         facts = behaviour.summarise(
             lines, today, returned_count=returned, digits=digits, dunning_stage=dunning_stage
         )
+        for name, value in (extra_facts or {}).items():
+            setattr(facts, name, value)
         result = scoring.score(facts, report, weights)
         months = 1.0
         if lines:
@@ -594,6 +600,13 @@ class ResPartner(models.Model):
             partner_id: behaviour.highest_dunning_stage(zip(days, stages, strict=True))
             for partner_id, days, stages in self.env.execute_query(query)
         }
+
+    @api.model
+    def _credit_fetch_extra_facts(self, company_ids, window_start, partner_ids=None):
+        """More facts of other features, by commercial partner: ``{partner_id: {name:
+        value}}`` with names of ``core.behaviour.BehaviourFacts`` (e.g. the payment plans
+        of ``res_partner_payment_plan.py``). One grouped query each."""
+        return {}
 
     @api.model
     def _credit_fetch_reports(self, company_ids, partner_ids=None):
