@@ -40,6 +40,11 @@
         "views/credit_dunning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "wizards/credit_dunning_run_wizard_views.xml",
+        "report/credit_payment_plan_report.xml",
+        "data/credit_payment_plan_mail_data.xml",
+        "wizards/credit_payment_plan_wizard_views.xml",
+        "views/credit_payment_plan_views.xml",
+        "views/credit_payment_plan_portal_templates.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],
@@ -51,5 +56,6 @@
         "demo/credit_sdi_demo.xml",
         "demo/credit_score_demo.xml",
         "demo/credit_dunning_demo.xml",
+        "demo/credit_payment_plan_demo.xml",
     ],
 }

@@ -7,12 +7,14 @@ from . import account_move_late_charges
 from . import account_move_line
 from . import account_move_live_figures
 from . import account_move_payment_plan
+from . import account_move_payment_plan_button
 from . import account_move_scoring
 from . import account_partial_reconcile
 from . import account_payment
 from . import credit_business_report
 from . import credit_collection_case
 from . import credit_demo_data
+from . import credit_demo_data_payment_plan
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
 from . import credit_dunning_letter_security
@@ -24,6 +26,10 @@ from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_legal_interest_rate
 from . import credit_payment_plan
+from . import _plansui_engine_stub  # PLANSUI-STUB: the lead deletes this line and the file at merge
+from . import credit_payment_plan_overview
+from . import credit_payment_plan_portal
+from . import credit_payment_plan_reminder
 from . import credit_report_provider
 from . import credit_score_history
 from . import credit_sdi_error_code
@@ -41,4 +47,5 @@ from . import res_partner_demo
 from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_interest_statement
+from . import res_partner_payment_plan
 from . import res_partner_scoring
