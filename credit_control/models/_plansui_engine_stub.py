@@ -29,6 +29,8 @@ def build_schedule(
 ):
     """Stand-in of ``core.payment_plan.build_schedule`` (no interest)."""
     del yearly_rate
+    if not count or count < 1:
+        raise ValueError(f"The number of installments must be at least 1 (it is {count}).")
     digits = max(0, len(f"{rounding:.10f}".rstrip("0").split(".")[1]))
     items = []
     if down_payment:
