@@ -8,13 +8,12 @@ import binascii
 from odoo import _
 from odoo import fields
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError
 from odoo.exceptions import MissingError
 from odoo.exceptions import UserError
 from odoo.http import request
-
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 PLAN_MODEL = "credit.payment.plan"
 # what a customer sees: proposals and the plans that came of them, never drafts
@@ -56,7 +55,12 @@ class CreditPaymentPlanPortal(CustomerPortal):
         request.session["my_payment_plans_history"] = plans.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
-            {"plans": plans, "pager": pager, "page_name": "payment_plans", "default_url": "/my/payment_plans"}
+            {
+                "plans": plans,
+                "pager": pager,
+                "page_name": "payment_plans",
+                "default_url": "/my/payment_plans",
+            }
         )
         return request.render("credit_control.portal_my_payment_plans", values)
 

@@ -1,3 +1,5 @@
+import importlib
+
 from . import account_move
 from . import account_move_collection
 from . import account_move_dunning
@@ -26,7 +28,6 @@ from . import credit_dunning_run_security
 from . import credit_interest_rate
 from . import credit_legal_interest_rate
 from . import credit_payment_plan
-from . import _plansui_engine_stub  # PLANSUI-STUB: the lead deletes this line and the file at merge
 from . import credit_payment_plan_overview
 from . import credit_payment_plan_portal
 from . import credit_payment_plan_reminder
@@ -49,3 +50,7 @@ from . import res_partner_hold
 from . import res_partner_interest_statement
 from . import res_partner_payment_plan
 from . import res_partner_scoring
+
+# PLANSUI-STUB: stand-in of the engine (branch wt/plans), loaded after credit_payment_plan;
+# the lead deletes these lines, the import above and the file at merge.
+importlib.import_module(f"{__name__}._plansui_engine_stub")

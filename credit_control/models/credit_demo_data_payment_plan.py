@@ -114,10 +114,8 @@ class CreditDemoData(models.AbstractModel):
         )
         payment.action_post()
         open_lines = moves.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         ).sorted(lambda line: (line.date_maturity, line.id))
         (payment.move_id.line_ids | open_lines).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         ).reconcile()

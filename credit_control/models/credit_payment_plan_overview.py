@@ -9,13 +9,13 @@ class CreditPaymentPlan(models.Model):
     _inherit = "credit.payment.plan"
 
     credit_amount_paid = fields.Monetary(
-        string="Paid", compute="_compute_credit_installment_figures"
+        string="Amount Paid", compute="_compute_credit_installment_figures"
     )
     credit_next_due_date = fields.Date(
         string="Next Due Date", compute="_compute_credit_installment_figures"
     )
     credit_missed_count = fields.Integer(
-        string="Missed", compute="_compute_credit_installment_figures"
+        string="Missed Installments", compute="_compute_credit_installment_figures"
     )
     credit_at_risk = fields.Boolean(
         string="At Risk",
@@ -35,9 +35,7 @@ class CreditPaymentPlan(models.Model):
     def _compute_credit_installment_figures(self):
         Installment = self.env["credit.payment.plan.installment"]
         paid = dict(
-            Installment._read_group(
-                [("plan_id", "in", self.ids)], ["plan_id"], ["amount_paid:sum"]
-            )
+            Installment._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["amount_paid:sum"])
         )
         next_due = dict(
             Installment._read_group(

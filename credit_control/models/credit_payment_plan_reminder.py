@@ -46,12 +46,14 @@ class CreditPaymentPlanInstallment(models.Model):
             ("plan_id.partner_id.email", "!=", False),
         ]
         if kind == "before":
-            return domain + [
+            return [
+                *domain,
                 ("reminder_before_sent", "=", False),
                 ("date_due", ">=", today),
                 ("date_due", "<=", today + timedelta(days=REMINDER_DAYS_BEFORE)),
             ]
-        return domain + [
+        return [
+            *domain,
             ("reminder_after_sent", "=", False),
             ("date_due", "<=", today - timedelta(days=REMINDER_DAYS_AFTER)),
         ]

@@ -129,7 +129,9 @@ class TestPaymentPlanPortal(HttpCase):
         plan = self._plan()
         self._tour(plan, "credit_payment_plan_portal_decline")
         self.assertNotIn(plan.state, ("proposed", "active"))
-        logged = plan.message_ids.filtered(lambda msg: "declined in the customer portal" in msg.body)
+        logged = plan.message_ids.filtered(
+            lambda msg: "declined in the customer portal" in msg.body
+        )
         self.assertEqual(len(logged), 1)
         self.assertIn("first installment in December", logged.body)
         self.assertFalse(self.invoices.credit_payment_plan_id)

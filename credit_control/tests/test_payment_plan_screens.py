@@ -76,9 +76,9 @@ class TestPaymentPlanScreens(CreditControlCommon):
         search = Plan.get_views([(False, "search")])["views"]["search"]["arch"]
         for name in ("active_plans", "at_risk", "broken"):
             self.assertIn(f'name="{name}"', search)
-        self.assertEqual(Plan.search(mine + [("state", "=", "active")]), active | at_risk)
-        self.assertEqual(Plan.search(mine + [("credit_at_risk", "=", True)]), at_risk)
-        self.assertEqual(Plan.search(mine + [("credit_at_risk", "=", False)]), active | broken)
+        self.assertEqual(Plan.search([*mine, ("state", "=", "active")]), active | at_risk)
+        self.assertEqual(Plan.search([*mine, ("credit_at_risk", "=", True)]), at_risk)
+        self.assertEqual(Plan.search([*mine, ("credit_at_risk", "=", False)]), active | broken)
         self.assertEqual(at_risk.credit_missed_count, 1)
         groups = Plan._read_group(mine, ["state"], ["__count"])
         self.assertEqual(dict(groups), {"active": 2, "broken": 1})
@@ -201,7 +201,9 @@ class TestPaymentPlanScreens(CreditControlCommon):
         plan._credit_accept("Mario Rossi", method="manual")
         action = self.invoices[0].action_credit_open_payment_plan()
         self.assertEqual((action["res_model"], action["res_id"]), ("credit.payment.plan", plan.id))
-        self.assertEqual(plan.action_credit_view_invoices()["domain"], [("id", "in", plan.invoice_ids.ids)])
+        self.assertEqual(
+            plan.action_credit_view_invoices()["domain"], [("id", "in", plan.invoice_ids.ids)]
+        )
         self._credit_pay(self.invoices[0], self.today, amount=200.0)
         self.assertEqual(plan.credit_payment_count, 1, "the invoices' payments")
         self.assertEqual(plan.credit_payment_line_ids.move_id.payment_ids.amount, 200.0)

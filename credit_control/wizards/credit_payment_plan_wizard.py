@@ -99,8 +99,10 @@ class CreditPaymentPlanWizard(models.TransientModel):
             values["partner_id"] = partner.id
             invoices = self._credit_open_invoices(partner)
             overdue = invoices.filtered(
-                lambda move: move.invoice_date_due
-                and move.invoice_date_due < fields.Date.context_today(self)
+                lambda move: (
+                    move.invoice_date_due
+                    and move.invoice_date_due < fields.Date.context_today(self)
+                )
             )
             invoices = overdue or invoices
             currency = invoices.currency_id[:1]
@@ -121,9 +123,11 @@ class CreditPaymentPlanWizard(models.TransientModel):
         elif model == "credit.dunning.letter" and ids:
             letter = self.env["credit.dunning.letter"].browse(ids[:1])
             invoices = letter.line_ids.move_id.filtered(
-                lambda move: move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.amount_residual > 0
+                lambda move: (
+                    move.move_type == "out_invoice"
+                    and move.state == "posted"
+                    and move.amount_residual > 0
+                )
             )
             values.update(
                 partner_id=letter.partner_id.commercial_partner_id.id,
@@ -152,9 +156,11 @@ class CreditPaymentPlanWizard(models.TransientModel):
         if not invoices:
             raise UserError(self.env._("Select the invoices the plan should cover."))
         wrong = invoices.filtered(
-            lambda move: move.move_type != "out_invoice"
-            or move.state != "posted"
-            or move.amount_residual <= 0
+            lambda move: (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or move.amount_residual <= 0
+            )
         )
         if wrong:
             raise UserError(
