@@ -1,5 +1,3 @@
-import importlib
-
 from . import account_move
 from . import account_move_collection
 from . import account_move_dunning
@@ -48,9 +46,5 @@ from . import res_partner_demo
 from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_interest_statement
-from . import res_partner_payment_plan
+from . import res_partner_payment_plan_count
 from . import res_partner_scoring
-
-# PLANSUI-STUB: stand-in of the engine (branch wt/plans), loaded after credit_payment_plan;
-# the lead deletes these lines, the import above and the file at merge.
-importlib.import_module(f"{__name__}._plansui_engine_stub")

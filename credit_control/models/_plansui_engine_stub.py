@@ -1,8 +1,9 @@
-"""TEMPORARY stand-in for the payment plan ENGINE (engineer "plans").
+"""TEMPORARY stand-in for the payment plan ENGINE (engineer "plans", branch wt/plans).
 
-The lead DELETES this file (and its import in models/__init__.py) at merge: the engine's
-``credit_payment_plan.py`` and ``core/payment_plan.py`` provide the same fields and methods.
-Only what the user-facing half (portal, report, reminders, wizard, views) needs to run.
+The lead DELETES this file (and its import at the end of models/__init__.py) at merge: the
+engine's ``credit_payment_plan.py`` and ``core/payment_plan.py`` provide the same fields
+and methods, under the same names (as of wt/plans 88c9671). Only what the user-facing half
+(portal, report, reminders, wizard, views, demo) needs to run.
 """
 
 from datetime import date
@@ -16,83 +17,88 @@ from odoo.exceptions import UserError
 from ..core.dates import add_months
 
 
-def build_schedule(
-    amount,
-    *,
-    down_payment=0.0,
-    count,
-    first_date,
-    frequency="monthly",
-    yearly_rate=0.0,
-    dates=None,
-    rounding=0.01,
-):
-    """Stand-in of ``core.payment_plan.build_schedule`` (no interest)."""
-    del yearly_rate
+def build_schedule(amount, *, down_payment=0.0, count, first_date, frequency="monthly", **kw):
+    """Stand-in of ``core.payment_plan.build_schedule`` (no interest, no dates by hand)."""
     if not count or count < 1:
         raise ValueError(f"The number of installments must be at least 1 (it is {count}).")
-    digits = max(0, len(f"{rounding:.10f}".rstrip("0").split(".")[1]))
-    items = []
-    if down_payment:
-        items.append({"date_due": first_date, "principal": down_payment})
-    rest = round(amount - down_payment, digits)
-    each = round(rest / count, digits)
+    if down_payment > amount:
+        raise ValueError("The down payment is larger than the amount owed.")
+    items = [(0, first_date, down_payment)] if down_payment else []
+    rest = round(amount - down_payment, 2)
+    each = round(rest / count, 2)
+    shift = 1 if down_payment else 0
     for index in range(count):
-        if dates:
-            due = dates[index]
-        elif frequency == "weekly":
-            due = first_date + timedelta(weeks=index + (1 if down_payment else 0))
+        if frequency == "weekly":
+            due = first_date + timedelta(weeks=index + shift)
         else:
-            step = 3 if frequency == "quarterly" else 1
-            due = add_months(first_date, step * (index + (1 if down_payment else 0)))
-        principal = each if index < count - 1 else round(rest - each * (count - 1), digits)
-        items.append({"date_due": due, "principal": principal})
+            due = add_months(first_date, (3 if frequency == "quarterly" else 1) * (index + shift))
+        principal = each if index < count - 1 else round(rest - each * (count - 1), 2)
+        items.append((index + 1, due, principal))
     return [
         type(
             "Item",
             (),
-            {"sequence": n, "interest": 0.0, "amount": item["principal"], **item},
+            {"sequence": n, "date_due": d, "principal": p, "interest": 0.0, "amount": p},
         )
-        for n, item in enumerate(items, start=0 if down_payment else 1)
+        for n, d, p in items
     ]
 
 
 class CreditPaymentPlan(models.Model):
     _inherit = "credit.payment.plan"
 
-    down_payment_amount = fields.Monetary()
-    installment_count = fields.Integer(default=6)
+    letter_id = fields.Many2one(comodel_name="credit.dunning.letter", string="From Letter")
+    include_charges = fields.Boolean(string="Include Letter Charges")
+    down_payment_amount = fields.Monetary(string="Down Payment")
+    installment_count = fields.Integer(string="Installments", default=6)
     frequency = fields.Selection(
         [
             ("weekly", "Weekly"),
             ("monthly", "Monthly"),
             ("quarterly", "Quarterly"),
-            ("manual", "Dates by hand"),
+            ("manual", "Dates by Hand"),
         ],
         default="monthly",
     )
-    first_date = fields.Date()
-    interest_rate = fields.Float()
+    first_date = fields.Date(string="First Payment", default=fields.Date.context_today)
+    interest_rate = fields.Float(string="Interest Rate (% a Year)")
     grace_days = fields.Integer(default=5)
     misses_allowed = fields.Integer(default=1)
-    accepted_by = fields.Char()
-    accepted_on = fields.Datetime()
-    acceptance_method = fields.Selection([("portal", "Portal"), ("manual", "By hand")])
+    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    missed_count = fields.Integer(string="Missed Installments", readonly=True)
+    next_due_date = fields.Date(string="Next Due Date", readonly=True)
+    accepted_by = fields.Char(readonly=True)
+    accepted_on = fields.Datetime(readonly=True)
+    acceptance_method = fields.Selection(
+        [("portal", "Portal"), ("manual", "By Hand")], readonly=True
+    )
+    signature = fields.Image(max_width=1024, max_height=1024, copy=False, attachment=True)
+    declined_on = fields.Datetime(readonly=True)
+    decline_reason = fields.Text(readonly=True)
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("invoice_ids") and not vals.get("amount_total"):
-                moves = self.env["account.move"].browse(vals["invoice_ids"][0][2])
-                vals["amount_total"] = sum(moves.mapped("amount_residual"))
         plans = super().create(vals_list)
-        for plan in plans.filtered(lambda plan: not plan.installment_ids):
-            plan.action_compute_schedule()
+        for plan in plans:
+            plan.name = f"PP/{plan.id:05d}"
+            plan.amount_total = sum(plan.invoice_ids.mapped("amount_residual"))
+            if not plan.installment_ids:
+                plan.action_compute_schedule()
         return plans
+
+    @api.model
+    def _credit_build_schedule(self, amount, **kwargs):
+        try:
+            return build_schedule(amount, **kwargs)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+
+    def _credit_letter_charges(self):
+        return 0.0
 
     def action_compute_schedule(self):
         for plan in self:
-            items = build_schedule(
+            items = plan._credit_build_schedule(
                 plan.amount_total,
                 down_payment=plan.down_payment_amount,
                 count=plan.installment_count or 1,
@@ -105,8 +111,8 @@ class CreditPaymentPlan(models.Model):
                     {
                         "sequence": item.sequence,
                         "date_due": item.date_due,
-                        "principal_amount": item.principal,
-                        "interest_amount": item.interest,
+                        "principal": item.principal,
+                        "interest": item.interest,
                         "amount": item.amount,
                     }
                 )
@@ -118,53 +124,49 @@ class CreditPaymentPlan(models.Model):
         self._credit_send_proposal()
 
     def _credit_send_proposal(self):
-        return True
+        return None
 
     def action_accept(self):
-        self._credit_accept(self.env.user.name, method="manual")
+        for plan in self:
+            plan._credit_accept(self.env.user.name, method="manual")
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        self._credit_end("cancelled")
+
+    def _credit_end(self, state):
+        self.write({"state": state})
         self.invoice_ids.write({"credit_payment_plan_id": False})
 
     def _credit_accept(self, signed_by, signature=None, method="portal"):
-        if any(plan.state not in ("draft", "proposed") for plan in self):
-            raise UserError("Only a draft or proposed plan can be accepted.")
-        self.write(
+        allowed = ("proposed",) if method == "portal" else ("draft", "proposed")
+        if self.state not in allowed:
+            raise UserError(f"Plan {self.name} cannot be accepted any more.")
+        self.sudo().write(
             {
                 "state": "active",
                 "accepted_by": signed_by,
                 "accepted_on": fields.Datetime.now(),
                 "acceptance_method": method,
+                "signature": signature or False,
             }
         )
-        for plan in self:
-            plan.invoice_ids.write({"credit_payment_plan_id": plan.id})
+        self.invoice_ids.write({"credit_payment_plan_id": self.id})
+        self._credit_update_installments()
 
     def _credit_decline(self, reason):
-        self.write({"state": "cancelled"})
-        for plan in self:
-            plan.message_post(body=reason)
+        if self.state != "proposed":
+            raise UserError(f"Plan {self.name} is not waiting for an answer.")
+        self.write({"declined_on": fields.Datetime.now(), "decline_reason": reason})
+        self._credit_end("cancelled")
 
-
-class CreditPaymentPlanInstallment(models.Model):
-    _inherit = "credit.payment.plan.installment"
-
-    principal_amount = fields.Monetary()
-    interest_amount = fields.Monetary()
-
-
-class CreditPaymentPlanUpdate(models.Model):
-    _inherit = "credit.payment.plan"
-
-    def _credit_update_installments(self):
-        """Stand-in of the engine's daily update: payments fill installments oldest first."""
-        today = fields.Date.context_today(self)
-        for plan in self:
+    def _credit_update_installments(self, today=None):
+        """Payments fill installments oldest first; states; completed or broken."""
+        today = today or fields.Date.context_today(self)
+        for plan in self.filtered(lambda plan: plan.state == "active"):
             paid = sum(plan.invoice_ids.mapped("amount_total")) - sum(
                 plan.invoice_ids.mapped("amount_residual")
             )
-            missed = 0
+            total_paid, missed, next_due = paid, 0, False
             for item in plan.installment_ids.sorted("sequence"):
                 share = min(paid, item.amount)
                 paid -= share
@@ -172,16 +174,24 @@ class CreditPaymentPlanUpdate(models.Model):
                     state = "paid"
                 elif item.date_due + timedelta(days=plan.grace_days) < today:
                     state = "missed"
-                    missed += 1
                 elif item.date_due < today:
                     state = "late"
                 else:
                     state = "open"
+                missed += state == "missed"
+                next_due = next_due or (state != "paid" and item.date_due)
                 item.write({"amount_paid": share, "state": state})
-            if plan.state == "active":
-                if all(item.state == "paid" for item in plan.installment_ids):
-                    plan.state = "completed"
-                elif missed > plan.misses_allowed:
-                    plan.state = "broken"
-                if plan.state != "active":
-                    plan.invoice_ids.write({"credit_payment_plan_id": False})
+            plan.write(
+                {"amount_paid": total_paid, "missed_count": missed, "next_due_date": next_due}
+            )
+            if all(item.state == "paid" for item in plan.installment_ids):
+                plan._credit_end("completed")
+            elif missed > plan.misses_allowed:
+                plan._credit_end("broken")
+
+
+class CreditPaymentPlanInstallment(models.Model):
+    _inherit = "credit.payment.plan.installment"
+
+    principal = fields.Monetary()
+    interest = fields.Monetary()

@@ -29,7 +29,8 @@ class CreditDemoData(models.AbstractModel):
     def _demo_payment_plans(self):
         company = self._demo_company()
         today = fields.Date.context_today(self)
-        Plan = self.env["credit.payment.plan"].with_company(company)
+        # as the engine's own actions and daily update would write it (as superuser)
+        Plan = self.env["credit.payment.plan"].sudo().with_company(company)
         plans = Plan.browse()
         for key, (name, invoices, count, months_back) in DEMO_PLANS.items():
             street, postcode, city, province, vat = DEMO_DETAILS[name]
@@ -51,7 +52,6 @@ class CreditDemoData(models.AbstractModel):
                 }
             )
             moves = self._demo_overdue_invoices(company, partner, invoices, today)
-            first_date = add_months(today, -months_back)
             plan = Plan.create(
                 {
                     "partner_id": partner.id,
@@ -60,12 +60,16 @@ class CreditDemoData(models.AbstractModel):
                     "invoice_ids": [fields.Command.set(moves.ids)],
                     "installment_count": count,
                     "frequency": "monthly",
-                    "first_date": first_date,
+                    "first_date": today,
                     "grace_days": 10,
                     "misses_allowed": 1,
                 }
             )
             plan._credit_accept(partner.name, method="manual")
+            # the plan was agreed months ago: its schedule starts back then
+            for installment in plan.installment_ids:
+                installment.date_due = add_months(installment.date_due, -months_back)
+            plan.accepted_on = fields.Datetime.to_datetime(add_months(today, -months_back))
             self.env["ir.model.data"]._update_xmlids(
                 [
                     {
@@ -76,7 +80,7 @@ class CreditDemoData(models.AbstractModel):
                 ]
             )
             # the customer paid the installments due so far (all of them when completed;
-            # the first only when broken; all but the coming ones when active)
+            # only the first when broken)
             paid = plan.installment_ids.filtered(lambda item: item.date_due <= today)
             if key == "broken":
                 paid = paid[:1]
@@ -87,6 +91,7 @@ class CreditDemoData(models.AbstractModel):
             plans |= plan
         # the engine's daily update: installments filled oldest first, states
         plans._credit_update_installments()
+        self.env["credit.payment.plan.installment"].flush_model()
         return plans
 
     def _demo_plan_payment(self, company, moves, installment):

@@ -1,28 +1,17 @@
-"""What the plan screens show at a glance: paid so far, next due date, missed installments
-(the "at risk" filter), the invoices' payments. Read with one grouped query per screen."""
+"""What the plan form shows besides the engine's figures: its invoices and their payments
+(smart buttons and the Payments tab)."""
 
 from odoo import fields
 from odoo import models
+
+# PLANSUI-STUB: the engine's stand-in, loaded right after credit_payment_plan.py and before
+# the user-facing extensions; the lead deletes this import and the file at merge.
+from . import _plansui_engine_stub  # noqa: F401
 
 
 class CreditPaymentPlan(models.Model):
     _inherit = "credit.payment.plan"
 
-    credit_amount_paid = fields.Monetary(
-        string="Amount Paid", compute="_compute_credit_installment_figures"
-    )
-    credit_next_due_date = fields.Date(
-        string="Next Due Date", compute="_compute_credit_installment_figures"
-    )
-    credit_missed_count = fields.Integer(
-        string="Missed Installments", compute="_compute_credit_installment_figures"
-    )
-    credit_at_risk = fields.Boolean(
-        string="At Risk",
-        compute="_compute_credit_installment_figures",
-        search="_search_credit_at_risk",
-        help="An active plan with a missed installment.",
-    )
     credit_invoice_count = fields.Integer(compute="_compute_credit_invoice_count")
     credit_payment_line_ids = fields.Many2many(
         comodel_name="account.move.line",
@@ -31,40 +20,6 @@ class CreditPaymentPlan(models.Model):
         help="The payments and credit notes matched with the plan's invoices.",
     )
     credit_payment_count = fields.Integer(compute="_compute_credit_payment_line_ids")
-
-    def _compute_credit_installment_figures(self):
-        Installment = self.env["credit.payment.plan.installment"]
-        paid = dict(
-            Installment._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["amount_paid:sum"])
-        )
-        next_due = dict(
-            Installment._read_group(
-                [("plan_id", "in", self.ids), ("state", "!=", "paid")],
-                ["plan_id"],
-                ["date_due:min"],
-            )
-        )
-        missed = dict(
-            Installment._read_group(
-                [("plan_id", "in", self.ids), ("state", "=", "missed")],
-                ["plan_id"],
-                ["__count"],
-            )
-        )
-        for plan in self:
-            key = plan._origin
-            plan.credit_amount_paid = paid.get(key, 0.0)
-            plan.credit_next_due_date = next_due.get(key, False)
-            plan.credit_missed_count = missed.get(key, 0)
-            plan.credit_at_risk = plan.state == "active" and bool(missed.get(key))
-
-    def _search_credit_at_risk(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(operator)
-        domain = [("state", "=", "active"), ("installment_ids.state", "=", "missed")]
-        if (operator == "=") == value:
-            return domain
-        return ["!", "&", *domain]
 
     def _compute_credit_invoice_count(self):
         for plan in self:

@@ -2,7 +2,8 @@
 PDF, the customer's signature.
 
 The customer opens ``/my/payment_plans/<id>?access_token=...`` (controllers/portal.py),
-reads the schedule and accepts it with name and signature, or declines it with a reason.
+reads the schedule and accepts it with name and signature (the engine's ``_credit_accept``
+stores who, when, how and the signature), or declines it with a reason.
 """
 
 from odoo import fields
@@ -13,13 +14,6 @@ class CreditPaymentPlan(models.Model):
     _name = "credit.payment.plan"
     _inherit = ["credit.payment.plan", "portal.mixin"]
 
-    signature = fields.Image(
-        copy=False,
-        attachment=True,
-        max_width=1024,
-        max_height=1024,
-        help="The customer's signature, drawn when accepting the plan in the portal.",
-    )
     proposal_sent_on = fields.Datetime(
         string="Proposal Sent On",
         copy=False,
@@ -66,11 +60,6 @@ class CreditPaymentPlan(models.Model):
             )
         self.filtered("partner_id.email").write({"proposal_sent_on": fields.Datetime.now()})
         return result
-
-    def _credit_accept(self, signed_by, signature=None, method="portal"):
-        if signature:
-            self.sudo().write({"signature": signature})
-        return super()._credit_accept(signed_by, signature=signature, method=method)
 
     def action_credit_preview_portal(self):
         """Open the customer's portal page of the plan (what the customer sees)."""

@@ -90,7 +90,8 @@ class CreditPaymentPlanInstallment(models.Model):
         for company in installments.company_id:
             mine = installments.filtered(lambda item, company=company: item.company_id == company)
             template.with_company(company).send_mail_batch(mine.ids)
-        installments.write({flag: True})
+        # the flags are the reminders' own bookkeeping, not the user's to write
+        installments.sudo().write({flag: True})
         bodies = {}
         for installment in installments:
             values = {

@@ -2,13 +2,17 @@
 preview, the smart buttons, the agreement in Italian and English, the proposal e-mail and
 the installment reminders (each sent once)."""
 
+import html
+import re
 from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import Form
+from odoo.tests import TransactionCase
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CreditControlCommon
 
@@ -63,23 +67,35 @@ class TestPaymentPlanScreens(CreditControlCommon):
         letter_form = self.env["credit.dunning.letter"].get_views([(False, "form")])
         self.assertIn("Offer a Payment Plan", letter_form["views"]["form"]["arch"])
 
+    def _miss(self, plan, *days_ago):
+        """Move the first installments of an accepted plan into the past, unpaid, and run
+        the engine's update (as the daily cron does)."""
+        for installment, days in zip(
+            plan.installment_ids.sorted("sequence")[: len(days_ago)], days_ago, strict=True
+        ):
+            installment.sudo().date_due = self.today - timedelta(days=days)
+        plan._credit_update_installments()
+
     def test_filters_active_at_risk_and_broken(self):
         active = self._plan(self.invoices[:1])
         active._credit_accept("Mario Rossi", method="manual")
         at_risk = self._plan(self.invoices[1:])
         at_risk._credit_accept("Mario Rossi", method="manual")
-        at_risk.installment_ids[:1].state = "missed"
+        self._miss(at_risk, 30)
         broken = self._plan(self.english_invoice)
-        broken.state = "broken"
+        broken._credit_accept("John Brown", method="manual")
+        self._miss(broken, 40, 30)
+        self.assertEqual((at_risk.state, at_risk.missed_count), ("active", 1))
+        self.assertEqual(broken.state, "broken")
         Plan = self.env["credit.payment.plan"]
         mine = [("id", "in", (active | at_risk | broken).ids)]
         search = Plan.get_views([(False, "search")])["views"]["search"]["arch"]
         for name in ("active_plans", "at_risk", "broken"):
             self.assertIn(f'name="{name}"', search)
         self.assertEqual(Plan.search([*mine, ("state", "=", "active")]), active | at_risk)
-        self.assertEqual(Plan.search([*mine, ("credit_at_risk", "=", True)]), at_risk)
-        self.assertEqual(Plan.search([*mine, ("credit_at_risk", "=", False)]), active | broken)
-        self.assertEqual(at_risk.credit_missed_count, 1)
+        at_risk_filter = re.search(r'name="at_risk"[^>]*domain="([^"]+)"', search).group(1)
+        at_risk_domain = safe_eval(html.unescape(at_risk_filter))
+        self.assertEqual(Plan.search([*mine, *at_risk_domain]), at_risk)
         groups = Plan._read_group(mine, ["state"], ["__count"])
         self.assertEqual(dict(groups), {"active": 2, "broken": 1})
 
@@ -263,11 +279,12 @@ class TestPaymentPlanScreens(CreditControlCommon):
         self.assertTrue(plan.proposal_sent_on)
 
     def test_reminders_before_and_after_the_due_date_are_sent_once(self):
-        plan = self._plan(self.english_invoice, first_date=self.today - timedelta(days=27))
-        plan._credit_accept("Mario Rossi", method="manual")
-        first, second = plan.installment_ids.sorted("sequence")[:2]
-        # first: due 27 days ago, unpaid (after); second: due in 3 or 4 days (before)
-        self.assertLessEqual(second.date_due, self.today + timedelta(days=5))
+        plan = self._plan(self.english_invoice, first_date=self.today + timedelta(days=2))
+        plan._credit_accept("John Brown", method="manual")
+        first, second, third = plan.installment_ids.sorted("sequence")
+        # first: due 4 days ago, unpaid (reminder after); second: due in 2 days (before)
+        first.sudo().date_due = self.today - timedelta(days=4)
+        second.sudo().date_due = self.today + timedelta(days=2)
         Installment = self.env["credit.payment.plan.installment"]
         Mail = self.env["mail.mail"]
         before = Mail.search_count([("model", "=", Installment._name)])
@@ -285,8 +302,29 @@ class TestPaymentPlanScreens(CreditControlCommon):
         Installment._cron_send_reminders()
         self.assertEqual(Mail.search_count([("model", "=", Installment._name)]), before + 2)
         # a paid installment or a plan no longer active gets nothing
-        plan.state = "cancelled"
-        third = plan.installment_ids.sorted("sequence")[2]
-        third.date_due = self.today + timedelta(days=1)
+        plan.action_cancel()
+        third.sudo().date_due = self.today + timedelta(days=1)
         Installment._cron_send_reminders()
         self.assertFalse(third.reminder_before_sent)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlanDemo(TransactionCase):
+    def test_demo_has_an_active_a_completed_and_a_broken_plan(self):
+        keys = ("active", "completed", "broken")
+        plans = [self.env.ref(f"credit_control.demo_payment_plan_{key}", False) for key in keys]
+        if not all(plans):  # a database made before the demo plans existed
+            self.env["credit.demo.data"]._demo_payment_plans()
+            plans = [self.env.ref(f"credit_control.demo_payment_plan_{key}") for key in keys]
+        active, completed, broken = plans
+        self.assertEqual([plan.state for plan in plans], list(keys))
+        italian = self.env.ref("credit_control.demo_company_it", False)
+        if italian:
+            self.assertEqual({plan.company_id for plan in plans}, {italian})
+        self.assertTrue(all(plan.installment_ids for plan in plans))
+        self.assertGreater(active.amount_paid, 0.0, "the installments due so far are paid")
+        self.assertTrue(active.next_due_date)
+        self.assertEqual(set(completed.installment_ids.mapped("state")), {"paid"})
+        self.assertGreater(broken.missed_count, broken.misses_allowed)
+        self.assertEqual(active.invoice_ids.credit_payment_plan_id, active)
+        self.assertFalse(broken.invoice_ids.credit_payment_plan_id, "dunning took them back")

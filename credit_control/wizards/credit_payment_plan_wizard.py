@@ -13,11 +13,6 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 from odoo.tools import format_date
 
-try:
-    from ..core.payment_plan import build_schedule
-except ImportError:  # PLANSUI-STUB: the engine's core lands with branch wt/plans
-    from ..models._plansui_engine_stub import build_schedule
-
 
 class CreditPaymentPlanWizard(models.TransientModel):
     _name = "credit.payment.plan.wizard"
@@ -53,10 +48,15 @@ class CreditPaymentPlanWizard(models.TransientModel):
         readonly=True,
         help="The letter the plan is offered from.",
     )
+    include_charges = fields.Boolean(
+        string="Include Letter Charges",
+        help="Add the interest and fees of the invoices' latest dunning letters (not "
+        "invoiced yet) to the amount owed.",
+    )
     amount_total = fields.Monetary(
         string="Amount Owed",
         compute="_compute_amount_total",
-        help="What is still open on the invoices chosen.",
+        help="What is still open on the invoices chosen, plus the letters' charges when chosen.",
     )
     down_payment_amount = fields.Monetary(string="Down Payment")
     installment_count = fields.Integer(string="Installments", default=6)
@@ -185,17 +185,28 @@ class CreditPaymentPlanWizard(models.TransientModel):
                 )
             )
 
-    @api.depends("invoice_ids", "currency_id")
+    @api.depends("invoice_ids", "currency_id", "include_charges")
     def _compute_amount_total(self):
+        Plan = self.env["credit.payment.plan"]
         for wizard in self:
-            wizard.amount_total = wizard.currency_id.round(
-                sum(wizard.invoice_ids.mapped("amount_residual"))
-            )
+            amount = sum(wizard.invoice_ids.mapped("amount_residual"))
+            if wizard.include_charges and wizard.invoice_ids:
+                # the engine's own reading of the letters' charges, on an unsaved plan
+                draft = Plan.new(
+                    {
+                        "invoice_ids": [fields.Command.set(wizard.invoice_ids._origin.ids)],
+                        "currency_id": wizard.currency_id.id,
+                        "company_id": wizard.company_id.id,
+                    }
+                )
+                amount += draft._credit_letter_charges()
+            wizard.amount_total = wizard.currency_id.round(amount)
 
     def _credit_schedule(self):
-        """The core's schedule for the wizard's figures (raises ValueError on bad input)."""
+        """The core's schedule for the wizard's figures, through the engine (its errors
+        worded in the user's language as a UserError)."""
         self.ensure_one()
-        return build_schedule(
+        return self.env["credit.payment.plan"]._credit_build_schedule(
             self.amount_total,
             down_payment=self.down_payment_amount or 0.0,
             count=self.installment_count,
@@ -220,10 +231,16 @@ class CreditPaymentPlanWizard(models.TransientModel):
             wizard.preview_html = False
             if not (wizard.currency_id and wizard.first_date):
                 continue
+            if wizard.first_date < fields.Date.context_today(wizard):
+                wizard.preview_error = self.env._(
+                    "The first payment (%s) cannot be before today.",
+                    format_date(self.env, wizard.first_date),
+                )
+                continue
             try:
                 schedule = wizard._credit_schedule()
-            except (ValueError, TypeError) as error:
-                wizard.preview_error = str(error)
+            except UserError as error:
+                wizard.preview_error = error.args[0]
                 continue
             wizard.preview_html = wizard._credit_preview_table(schedule)
 
@@ -278,6 +295,8 @@ class CreditPaymentPlanWizard(models.TransientModel):
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
             "invoice_ids": [fields.Command.set(self.invoice_ids.ids)],
+            "letter_id": self.letter_id.id,
+            "include_charges": self.include_charges,
             "down_payment_amount": self.down_payment_amount,
             "installment_count": self.installment_count,
             "frequency": self.frequency,
