@@ -5,7 +5,6 @@ access token)."""
 import base64
 import binascii
 
-from odoo import _
 from odoo import fields
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -68,7 +67,7 @@ class CreditPaymentPlanPortal(CustomerPortal):
         plan_sudo = self._document_check_access(PLAN_MODEL, plan_id, access_token=access_token)
         if plan_sudo.state not in PORTAL_STATES and request.env.user.share:
             # a draft is the controller's work in progress, not yet the customer's
-            raise AccessError(_("This payment plan has not been proposed yet."))
+            raise AccessError(request.env._("This payment plan has not been proposed yet."))
         return plan_sudo
 
     def _credit_author(self, plan_sudo):
@@ -112,18 +111,20 @@ class CreditPaymentPlanPortal(CustomerPortal):
         try:
             plan_sudo = self._credit_plan_check_access(plan_id, access_token)
         except (AccessError, MissingError):
-            return {"error": _("Invalid payment plan.")}
+            return {"error": request.env._("Invalid payment plan.")}
         if not plan_sudo._credit_has_to_be_signed():
-            return {"error": _("This payment plan is no longer waiting for your signature.")}
+            return {
+                "error": request.env._("This payment plan is no longer waiting for your signature.")
+            }
         name = (name or "").strip()
         if not name:
-            return {"error": _("Please write your name.")}
+            return {"error": request.env._("Please write your name.")}
         if not signature:
-            return {"error": _("Signature is missing.")}
+            return {"error": request.env._("Signature is missing.")}
         try:
             base64.b64decode(signature, validate=True)
         except (TypeError, ValueError, binascii.Error):
-            return {"error": _("Invalid signature data.")}
+            return {"error": request.env._("Invalid signature data.")}
         try:
             plan_sudo._credit_accept(name, signature=signature, method="portal")
         except UserError as error:
@@ -138,7 +139,7 @@ class CreditPaymentPlanPortal(CustomerPortal):
         plan_sudo.message_post(
             attachments=[(f"{plan_sudo._get_report_base_filename()}.pdf", pdf)],
             author_id=author.id,
-            body=_(
+            body=request.env._(
                 "Payment plan accepted and signed in the customer portal by %(name)s on %(date)s.",
                 name=name,
                 date=fields.Datetime.to_string(fields.Datetime.now()),
@@ -170,7 +171,7 @@ class CreditPaymentPlanPortal(CustomerPortal):
         plan_sudo._credit_decline(reason)
         plan_sudo.message_post(
             author_id=author.id,
-            body=_(
+            body=request.env._(
                 "Payment plan declined in the customer portal by %(name)s: %(reason)s",
                 name=author.name,
                 reason=reason,

@@ -66,7 +66,7 @@ class CreditPaymentPlan(models.Model):
     misses_allowed = fields.Integer(default=1)
     amount_paid = fields.Monetary(string="Paid", readonly=True)
     missed_count = fields.Integer(string="Missed Installments", readonly=True)
-    next_due_date = fields.Date(string="Next Due Date", readonly=True)
+    next_due_date = fields.Date(readonly=True)
     accepted_by = fields.Char(readonly=True)
     accepted_on = fields.Datetime(readonly=True)
     acceptance_method = fields.Selection(
@@ -140,7 +140,7 @@ class CreditPaymentPlan(models.Model):
     def _credit_accept(self, signed_by, signature=None, method="portal"):
         allowed = ("proposed",) if method == "portal" else ("draft", "proposed")
         if self.state not in allowed:
-            raise UserError(f"Plan {self.name} cannot be accepted any more.")
+            raise UserError(self.env._("Plan %s cannot be accepted any more.", self.name))
         self.sudo().write(
             {
                 "state": "active",
@@ -155,7 +155,7 @@ class CreditPaymentPlan(models.Model):
 
     def _credit_decline(self, reason):
         if self.state != "proposed":
-            raise UserError(f"Plan {self.name} is not waiting for an answer.")
+            raise UserError(self.env._("Plan %s is not waiting for an answer.", self.name))
         self.write({"declined_on": fields.Datetime.now(), "decline_reason": reason})
         self._credit_end("cancelled")
 

@@ -15,14 +15,12 @@ class CreditPaymentPlan(models.Model):
     _inherit = ["credit.payment.plan", "portal.mixin"]
 
     proposal_sent_on = fields.Datetime(
-        string="Proposal Sent On",
         copy=False,
         readonly=True,
         help="When the agreement was last e-mailed to the customer with the portal link.",
     )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for plan in self:
             plan.access_url = f"/my/payment_plans/{plan.id}"
 

@@ -133,6 +133,10 @@ class TestPaymentPlanScreens(CreditControlCommon):
         self.assertTrue(wizard.preview_error, "0 installments: no schedule")
         self.assertFalse(wizard.preview_html)
         wizard.installment_count = 4
+        wizard.first_date = self.today - timedelta(days=1)
+        self.assertIn("before today", wizard.preview_error)
+        wizard.first_date = self.today + timedelta(days=1)
+        self.assertFalse(wizard.preview_error)
         action = wizard.save().action_create_plan()
         plan = self.env["credit.payment.plan"].browse(action["res_id"])
         self.assertEqual(plan.state, "draft")
@@ -277,6 +281,15 @@ class TestPaymentPlanScreens(CreditControlCommon):
         self.assertIn(f"/my/payment_plans/{plan.id}?access_token={plan.access_token}", message.body)
         self.assertEqual(len(message.attachment_ids), 1, "the agreement")
         self.assertTrue(plan.proposal_sent_on)
+
+    def test_proposal_to_a_customer_without_e_mail_says_to_print_it(self):
+        nomail = self._credit_customer("No Mail Srl")
+        plan = self._plan(self._credit_invoice(nomail, 300.0, self.today - timedelta(days=70)))
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+        self.assertFalse(plan.proposal_sent_on)
+        self.assertIn("print the agreement", " ".join(plan.message_ids.mapped("body")))
+        self.assertFalse(plan.message_ids.filtered(lambda msg: msg.message_type == "comment"))
 
     def test_reminders_before_and_after_the_due_date_are_sent_once(self):
         plan = self._plan(self.english_invoice, first_date=self.today + timedelta(days=2))
