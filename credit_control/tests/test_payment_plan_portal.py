@@ -197,3 +197,16 @@ class TestPaymentPlanPortal(HttpCase):
         Plan = self.env["credit.payment.plan"].with_user(self.portal_user)
         with self.assertRaises(Exception):  # noqa: B017 - AccessError, whatever the wording
             Plan.search([])
+
+    def test_another_customers_portal_user_needs_the_token(self):
+        theirs = self._plan(self._invoices(self.other, (800.0,)))
+        self.authenticate("plan_portal", "plan_portal")
+        page = self.url_open(f"/my/payment_plans/{theirs.id}").text
+        self.assertNotIn(theirs.invoice_ids.name, page)
+        result = self.url_open(
+            f"/my/payment_plans/{theirs.id}/accept",
+            data=json.dumps({"params": {"name": "Intruder", "signature": SIGNATURE}}),
+            headers={"Content-Type": "application/json"},
+        ).json()["result"]
+        self.assertIn("error", result)
+        self.assertEqual(theirs.state, "proposed")
