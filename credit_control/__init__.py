@@ -1,3 +1,4 @@
+from . import controllers
 from . import core
 from . import models
 from . import report

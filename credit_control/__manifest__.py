@@ -61,6 +61,11 @@
         "wizards/credit_collection_handoff_wizard_views.xml",
         "views/res_partner_collection_views.xml",
         "report/credit_collection_agency_analysis_views.xml",
+        "report/credit_payment_plan_report.xml",
+        "data/credit_payment_plan_mail_data.xml",
+        "wizards/credit_payment_plan_wizard_views.xml",
+        "views/credit_payment_plan_views.xml",
+        "views/credit_payment_plan_portal_templates.xml",
         # last: puts every screen's menu in its place
         "views/credit_control_menu_order.xml",
     ],
@@ -73,5 +78,6 @@
         "demo/credit_score_demo.xml",
         "demo/credit_dunning_demo.xml",
         "demo/credit_collection_demo.xml",
+        "demo/credit_payment_plan_demo.xml",
     ],
 }

@@ -10,6 +10,7 @@ from . import account_move_line_collection
 from . import account_move_line_payment_plan
 from . import account_move_live_figures
 from . import account_move_payment_plan
+from . import account_move_payment_plan_button
 from . import account_move_scoring
 from . import account_partial_reconcile
 from . import account_partial_reconcile_collection
@@ -21,6 +22,7 @@ from . import credit_collection_export
 from . import credit_collection_recovery
 from . import credit_demo_data
 from . import credit_demo_data_collection
+from . import credit_demo_data_payment_plan
 from . import credit_digest
 from . import credit_dunning_letter
 from . import credit_dunning_letter_line
@@ -36,6 +38,9 @@ from . import credit_interest_rate
 from . import credit_legal_interest_rate
 from . import credit_overview_card
 from . import credit_payment_plan
+from . import credit_payment_plan_overview
+from . import credit_payment_plan_portal
+from . import credit_payment_plan_reminder
 from . import credit_report_provider
 from . import credit_score_history
 from . import credit_sdi_error_code
@@ -59,6 +64,7 @@ from . import res_partner_hold
 from . import res_partner_hold_collection
 from . import res_partner_interest_statement
 from . import res_partner_payment_plan
+from . import res_partner_payment_plan_count
 from . import res_partner_scoring
 from . import res_partner_scoring_collection
 from . import res_partner_scoring_dso

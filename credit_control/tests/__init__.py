@@ -24,6 +24,8 @@ from . import test_dunning_screens
 from . import test_foundation
 from . import test_i18n
 from . import test_payment_plan
+from . import test_payment_plan_portal
+from . import test_payment_plan_screens
 from . import test_sdi_bad_input
 from . import test_sdi_l10n_it_edi
 from . import test_sdi_notification
