@@ -74,8 +74,8 @@ class ResPartner(models.Model):
     @api.depends_context("company", "allowed_company_ids")
     def _compute_credit_collection_cases(self):
         """Counts in two grouped reads: the debtor's cases (of its commercial entity) and,
-        for an agency, the cases it received; the debtor's latest open case for the banner (the case itself:
-        ``credit_collection_case_id``)."""
+        for an agency, the cases it received; the debtor's latest open case for the banner
+        (the case itself is ``credit_collection_case_id``)."""
         Case = self.env["credit.collection.case"]
         commercial = self.commercial_partner_id
         by_debtor = dict(
