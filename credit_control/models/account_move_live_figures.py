@@ -16,10 +16,9 @@ def _rescore_pending(env):
     pending = env.cr.precommit.data.pop(PENDING_KEY, {})
     partners = env["res.partner"].sudo()
     for company_id, partner_ids in pending.items():
-        company = env["res.company"].sudo().browse(company_id).exists()
-        targets = partners.browse(partner_ids).exists()
-        if company and targets:
-            targets.with_company(company)._credit_update_scores()
+        # no exists(): a company or a customer with journal items cannot be deleted
+        company = env["res.company"].sudo().browse(company_id)
+        partners.browse(sorted(partner_ids)).with_company(company)._credit_update_scores()
 
 
 def rescore_later(env, lines):
