@@ -320,8 +320,3 @@ class TestCashinForecast(CreditControlCommon):
             .decode()
         )
         self.assertIn("5.900,00", italian, "amounts written the Italian way")
-        pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            "credit_control.report_credit_cashin_forecast", self.company.ids
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))

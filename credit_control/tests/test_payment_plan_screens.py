@@ -259,16 +259,6 @@ class TestPaymentPlanScreens(CreditControlCommon):
         self.assertIn("No interest is charged", html_en)
         self.assertIn(self.env.company.name, html_en)
 
-    def test_agreement_renders_as_pdf(self):
-        plan = self._plan(self.english_invoice)
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("credit_control.action_report_payment_plan", plan.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-
     # ------------------------------------------------------------------ e-mails
 
     def test_proposal_mails_the_agreement_with_the_portal_link(self):
