@@ -693,6 +693,70 @@ class ResPartner(models.Model):
         return self.browse(ids)
 
     @api.model
+    def _credit_update_live_figures(self, partner_ids):
+        """Exposure, overdue and oldest overdue days of these commercial partners for the
+        current company, as the scoring computes them (open residuals of collectible
+        customer invoices), in one grouped query and one UPDATE: what posting and paying
+        change, kept current between scoring runs."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        rows = {
+            partner_id: (exposure, overdue, oldest)
+            for partner_id, exposure, overdue, oldest in self.env.execute_query(
+                SQL(
+                    """
+            SELECT p.commercial_partner_id,
+                   SUM(l.amount_residual),
+                   COALESCE(SUM(l.amount_residual)
+                            FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s), 0),
+                   MIN(COALESCE(l.date_maturity, l.date))
+                       FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
+              FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+              JOIN account_account a ON a.id = l.account_id
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE l.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'
+               AND l.company_id = %(company)s
+               AND m.move_type IN ('out_invoice', 'out_receipt')
+               AND m.credit_collectible
+               AND l.balance > 0
+               AND NOT l.reconciled
+               AND l.amount_residual != 0
+               AND p.commercial_partner_id = ANY(%(partners)s)
+          GROUP BY p.commercial_partner_id
+                    """,
+                    today=today,
+                    company=company.id,
+                    partners=list(partner_ids),
+                )
+            )
+        }
+        currency = company.currency_id
+        values = []
+        for partner_id in partner_ids:
+            exposure, overdue, oldest = rows.get(partner_id, (0.0, 0.0, None))
+            overdue = currency.round(float(overdue))
+            values.append(
+                (
+                    partner_id,
+                    currency.round(float(exposure)),
+                    overdue,
+                    dates.days_between(oldest, today) if oldest and overdue > 0 else 0,
+                )
+            )
+        self._credit_write_company_values(
+            company,
+            [
+                ("credit_exposure", "numeric"),
+                ("credit_overdue", "numeric"),
+                ("credit_oldest_overdue_days", "int4"),
+            ],
+            values,
+        )
+
+    @api.model
     def _credit_write_company_values(self, company, columns, rows):
         """Write ``rows`` (partner id, then one value per column of ``columns``, a list of
         (company-dependent column, SQL type)) into ``company``'s values in one UPDATE,

@@ -70,12 +70,14 @@ class TestCreditAgedReceivable(CreditControlCommon):
         plan = cls.env["credit.payment.plan"].create(
             {
                 "partner_id": cls.status_customer.id,
-                "state": "active",
                 "invoice_ids": [Command.set(inv["payment_plan"].ids)],
+                "installment_count": 2,
+                "first_date": cls.today + timedelta(days=30),
             }
         )
+        plan.action_accept()
         agency = cls._credit_customer("Recupero Crediti Srl", credit_is_collection_agency=True)
-        case = cls.env["credit.collection.case"].create(
+        case = cls.env["credit.collection.case"].sudo().create(
             {
                 "partner_id": cls.status_customer.id,
                 "agency_id": agency.id,
