@@ -228,7 +228,14 @@ class TestCollectionCase(CollectionCaseCommon):
         plan = (
             self.env["credit.payment.plan"]
             .sudo()
-            .create({"partner_id": self.debtor.id, "company_id": self.company.id})
+            .create(
+                {
+                    "partner_id": self.debtor.id,
+                    "invoice_ids": [Command.set(self.inv2.ids)],
+                    "installment_count": 2,
+                    "first_date": self.today + timedelta(days=30),
+                }
+            )
         )
         self.inv2.sudo().credit_payment_plan_id = plan
         with self.assertRaisesRegex(UserError, "payment plan"):

@@ -468,6 +468,7 @@ class TestPaymentPlan(PaymentPlanCommon):
         customer = self._customer("Handed Over Srl")
         invoice = self._late_invoice(customer, 1000, 200)
         agency = self._customer("Recupero Crediti Spa")
+        agency.credit_is_collection_agency = True
         case = (
             self.env["credit.collection.case"]
             .sudo()
