@@ -3,6 +3,7 @@ hold and scoring around a plan, bad input."""
 
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -707,6 +708,27 @@ class TestPaymentPlanReviewFixes(PaymentPlanCommon):
             self.assertIn("down payment", text(template, down, "subject"))
             self.assertIn("installment 1 of the payment plan", text(template, first))
             self.assertIn("installment 1", text(template, first, "subject"))
+
+    def test_hold_reads_the_missed_plans_once_for_many_invoices(self):
+        customer = self._customer("Missed Hold Srl")
+        invoice = self._late_invoice(customer, 900, 60)
+        plan = self._active_plan(invoice, installment_count=3, grace_days=0, misses_allowed=1)
+        plan._credit_update_installments(today=plan.installment_ids[0].date_due + timedelta(days=1))
+        self.assertEqual(plan.missed_count, 1)
+        others = [self._customer(f"Clean Hold {index} Srl") for index in range(3)]
+        drafts = self.env["account.move"]
+        for partner in [customer, *others]:
+            drafts |= self._credit_invoice(partner, 100.0, self.today, post=False)
+        Plan = self.env.registry["credit.payment.plan"]
+        with patch.object(
+            Plan, "search_fetch", autospec=True, side_effect=Plan.search_fetch
+        ) as spy:
+            reasons_by_move, _block = drafts._credit_hold_findings()
+        self.assertEqual(spy.call_count, 1, "one read of the plans for the company")
+        self.assertEqual(list(reasons_by_move), [drafts[0]])
+        self.assertIn(
+            f"Payment plan {plan.name}: 1 installment(s) missed.", reasons_by_move[drafts[0]]
+        )
 
 
 @tagged("post_install", "-at_install")
