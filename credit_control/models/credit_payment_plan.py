@@ -18,9 +18,12 @@ Public API (the portal and the screens build on it):
   checks those given by hand add up to ``amount_total``; the customer, company and
   currency default to the invoices'; ``amount_total`` is computed (a value given is
   ignored);
-- ``action_compute_schedule()`` rebuilds them while in draft;
+- ``action_compute_schedule()`` rebuilds them while in draft (a change of the schedule's
+  terms, ``SCHEDULE_TERMS``, rebuilds them too; proposing or accepting refuses
+  installments that no longer follow the terms, unless the dates are by hand);
 - ``action_propose()`` (draft -> proposed; calls the ``_credit_send_proposal()`` hook),
-  ``action_accept()`` (by hand), ``action_cancel()``;
+  ``action_accept()`` (by hand), ``action_cancel()`` (an active plan's invoice of charges
+  and interest is reversed when unpaid, else left to the controller with an activity);
 - ``_credit_accept(signed_by, signature=None, method="portal")`` and
   ``_credit_decline(reason)``: what the portal calls (after its token check, as sudo);
 - ``_credit_build_schedule(amount, **kwargs)``: the core's schedule with the errors in
