@@ -82,12 +82,14 @@ class AccountMove(models.Model):
             company_moves = moves.filtered(lambda m, c=company: m.company_id == c)
             partners = company_moves.partner_id.commercial_partner_id
             open_amounts = partners._credit_open_amounts(company)
+            missed_plans = partners._credit_missed_plans(company)
             for move in company_moves:
                 reasons = move.partner_id.commercial_partner_id._credit_hold_reasons(
                     company,
                     move.amount_total_signed,
                     open_amounts,
                     check_limit=not move._credit_limit_guarded_elsewhere(),
+                    missed_plans=missed_plans,
                 )
                 if reasons:
                     reasons_by_move[move] = reasons

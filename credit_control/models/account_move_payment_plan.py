@@ -5,6 +5,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 PENDING_KEY = "credit_payment_plan_update"
@@ -59,6 +60,28 @@ class AccountMove(models.Model):
                 )
             )
         return super().write(vals)
+
+    def button_draft(self):
+        self._credit_check_not_in_plan()
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._credit_check_not_in_plan()
+        return super().button_cancel()
+
+    def _credit_check_not_in_plan(self):
+        """An invoice of an active plan stays posted: reset to draft or cancelled, its open
+        amount would leave the plan's sum and the plan would count it as paid."""
+        moves = self.sudo().filtered("credit_payment_plan_id")
+        if moves:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s: in payment plan %(plans)s. Cancel the payment plan first, "
+                    "then reset or cancel the invoice.",
+                    invoices=", ".join(moves.mapped("display_name")),
+                    plans=", ".join(moves.credit_payment_plan_id.mapped("name")),
+                )
+            )
 
     def _credit_set_payment_plan(self, plan):
         """Put the invoices in ``plan`` (False: out of any). One UPDATE: the plan is an

@@ -18,9 +18,12 @@ Public API (the portal and the screens build on it):
   checks those given by hand add up to ``amount_total``; the customer, company and
   currency default to the invoices'; ``amount_total`` is computed (a value given is
   ignored);
-- ``action_compute_schedule()`` rebuilds them while in draft;
+- ``action_compute_schedule()`` rebuilds them while in draft (a change of the schedule's
+  terms, ``SCHEDULE_TERMS``, rebuilds them too; proposing or accepting refuses
+  installments that no longer follow the terms, unless the dates are by hand);
 - ``action_propose()`` (draft -> proposed; calls the ``_credit_send_proposal()`` hook),
-  ``action_accept()`` (by hand), ``action_cancel()``;
+  ``action_accept()`` (by hand), ``action_cancel()`` (an active plan's invoice of charges
+  and interest is reversed when unpaid, else left to the controller with an activity);
 - ``_credit_accept(signed_by, signature=None, method="portal")`` and
   ``_credit_decline(reason)``: what the portal calls (after its token check, as sudo);
 - ``_credit_build_schedule(amount, **kwargs)``: the core's schedule with the errors in
@@ -119,6 +122,10 @@ TERMS_FIELDS = frozenset(
 #: terms that change what is owed
 INVOICE_TERMS = frozenset(
     {"invoice_ids", "partner_id", "company_id", "currency_id", "include_charges"}
+)
+#: terms the installments are built from: a change rebuilds a draft's schedule
+SCHEDULE_TERMS = frozenset(
+    {"interest_rate", "down_payment_amount", "installment_count", "frequency", "first_date"}
 )
 #: what a user may set on an installment of a draft plan (the rest is the update's)
 INSTALLMENT_USER_FIELDS = frozenset({"sequence", "date_due", "amount", "principal", "interest"})
@@ -379,10 +386,19 @@ class CreditPaymentPlan(models.Model):
                         fields=", ".join(sorted(terms)),
                     )
                 )
+        drafts = self.filtered(lambda plan: plan.state == "draft")
         result = super().write(vals)
         if not self.env.su and INVOICE_TERMS & set(vals):
             for plan in self:
                 plan._credit_check_invoices()
+        if (
+            SCHEDULE_TERMS & set(vals)
+            and "installment_ids" not in vals
+            and not self.env.context.get("credit_plan_keep_schedule")
+        ):
+            # the schedule follows its terms: never propose stale installments
+            for plan in drafts.filtered(lambda plan: plan.state == "draft"):
+                plan._credit_rebuild_installments()
         return result
 
     def _credit_check_invoices(self, update_amounts=True):
@@ -491,19 +507,20 @@ class CreditPaymentPlan(models.Model):
                 [
                     ("move_line_id.move_id", "in", invoices.ids),
                     ("letter_id.state", "=", "sent"),
-                    ("letter_id.charge_move_id", "=", False),
                 ],
                 ["letter_id", "move_line_id", "interest_amount", "compensation_amount"],
                 order="id desc",
             )
         )
-        latest, letters = {}, self.env["credit.dunning.letter"]
+        # the latest sent letter of each invoice says what it owes in charges; when that
+        # letter's charges were invoiced already (an earlier letter's would be claimed a
+        # second time otherwise), the invoice owes none here
+        latest = {}
         for item in items.sorted(lambda i: (i.letter_id.date, i.letter_id.id), reverse=True):
-            move = item.move_line_id.move_id
-            if move not in latest:
-                latest[move] = item
-                letters |= item.letter_id
-        total = sum(item.interest_amount + item.compensation_amount for item in latest.values())
+            latest.setdefault(item.move_line_id.move_id, item)
+        owed = [item for item in latest.values() if not item.letter_id.charge_move_id]
+        letters = self.env["credit.dunning.letter"].union(*(item.letter_id for item in owed))
+        total = sum(item.interest_amount + item.compensation_amount for item in owed)
         total += sum(letters.mapped("fee_amount"))
         currency = invoices.currency_id[:1] or self.env.company.currency_id
         return currency.round(total)
@@ -628,7 +645,11 @@ class CreditPaymentPlan(models.Model):
                         format_date(self.env, installment.date_due),
                     )
                 )
-            if previous and installment.date_due < previous:
+            # no two installments on one day (the down payment, sequence 0, leads)
+            if previous and (
+                installment.date_due < previous
+                or (installment.sequence > 0 and installment.date_due == previous)
+            ):
                 raise ValidationError(
                     self.env._(
                         "The installment dates must increase: %s does not.",
@@ -637,6 +658,28 @@ class CreditPaymentPlan(models.Model):
                 )
             if currency.compare_amounts(installment.amount, 0) <= 0:
                 raise ValidationError(self.env._("Every installment must be more than zero."))
+            if currency.compare_amounts(installment.principal, 0) <= 0:
+                raise ValidationError(
+                    self.env._("The principal of every installment must be more than zero.")
+                )
+            if currency.compare_amounts(installment.interest, 0) < 0:
+                raise ValidationError(
+                    self.env._("The interest of an installment cannot be negative.")
+                )
+            if currency.compare_amounts(
+                installment.amount, installment.principal + installment.interest
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The installment due on %(date)s is of %(amount)s, its principal and "
+                        "interest add up to %(sum)s.",
+                        date=format_date(self.env, installment.date_due),
+                        amount=format_amount(self.env, installment.amount, currency),
+                        sum=format_amount(
+                            self.env, installment.principal + installment.interest, currency
+                        ),
+                    )
+                )
             previous = installment.date_due
         principal = sum(installments.mapped("principal"))
         if currency.compare_amounts(principal, self.amount_total) != 0:
@@ -650,7 +693,7 @@ class CreditPaymentPlan(models.Model):
             )
         count = len(installments.filtered("sequence"))
         if count != self.installment_count:
-            self.sudo().installment_count = count
+            self.sudo().with_context(credit_plan_keep_schedule=True).installment_count = count
 
     def action_compute_schedule(self):
         """Rebuild the installments of draft plans from their terms (and the invoices'
@@ -698,6 +741,31 @@ class CreditPaymentPlan(models.Model):
                         plan.name,
                     )
                 )
+            if plan.frequency != "manual" and not plan._credit_schedule_matches():
+                raise UserError(
+                    self.env._(
+                        "The installments of plan %s no longer follow its terms: recompute "
+                        "its schedule.",
+                        plan.name,
+                    )
+                )
+
+    def _credit_schedule_matches(self):
+        """The installments are the schedule the plan's terms give (to the cent)."""
+        self.ensure_one()
+        currency = self.currency_id
+        schedule = self._credit_schedule()
+        installments = self.installment_ids.sorted(lambda i: (i.sequence, i.id))
+        if len(schedule) != len(installments):
+            return False
+        return all(
+            line.sequence == installment.sequence
+            and line.date_due == installment.date_due
+            and not currency.compare_amounts(float(line.amount), installment.amount)
+            and not currency.compare_amounts(float(line.principal), installment.principal)
+            and not currency.compare_amounts(float(line.interest), installment.interest)
+            for line, installment in zip(schedule, installments, strict=True)
+        )
 
     def action_propose(self):
         """Draft -> proposed: the customer is offered the plan (see
@@ -808,8 +876,59 @@ class CreditPaymentPlan(models.Model):
         for plan in self:
             if plan.state not in ("draft", "proposed", "active"):
                 raise UserError(self.env._("Plan %s has already ended.", plan.name))
+        active = self.filtered(lambda plan: plan.state == "active")
         self.sudo()._credit_end("cancelled")
+        active.sudo()._credit_withdraw_plan_charges()
         return True
+
+    def _credit_withdraw_plan_charges(self):
+        """A cancelled plan claims no more its charges and interest: their invoice is
+        reversed when nothing was paid on it; partly paid, the controller decides (a note
+        and an activity, as when a plan breaks)."""
+        plans = self.filtered(lambda plan: plan.charge_move_id.state == "posted")
+        unpaid = plans.filtered(
+            lambda plan: (
+                plan.charge_move_id.currency_id.compare_amounts(
+                    plan.charge_move_id.amount_residual, plan.charge_move_id.amount_total
+                )
+                == 0
+            )
+        )
+        if unpaid:
+            moves = unpaid.charge_move_id
+            moves._reverse_moves(
+                default_values_list=[
+                    {
+                        "ref": self.env._("Payment plan %s cancelled", plan.name),
+                        "invoice_date": fields.Date.context_today(self),
+                    }
+                    for plan in unpaid
+                ],
+                cancel=True,
+            )
+            unpaid._message_log_batch(
+                {
+                    plan.id: self.env._(
+                        "Plan cancelled: the invoice of its charges and interest (%s) is reversed.",
+                        plan.charge_move_id.name,
+                    )
+                    for plan in unpaid
+                }
+            )
+        notes = {
+            plan: self.env._(
+                "Payment plan %(plan)s is cancelled; the invoice of its charges and interest "
+                "(%(move)s) is partly paid and stays open: credit what is not owed if you wish.",
+                plan=plan.name,
+                move=plan.charge_move_id.name,
+            )
+            for plan in plans - unpaid
+        }
+        if notes:
+            (plans - unpaid)._message_log_batch({plan.id: note for plan, note in notes.items()})
+            (plans - unpaid)._credit_schedule_activity(
+                self.env._("Cancelled plan's charges"), notes
+            )
 
     def _credit_decline(self, reason):
         """The customer declined the proposal (portal): cancelled, with the reason logged

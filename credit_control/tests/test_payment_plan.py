@@ -1,12 +1,16 @@
 """Payment plans: the contract, every state change, payments filling installments, dunning,
 hold and scoring around a plan, bad input."""
 
+import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from .test_dunning import TestDunningCommon
 
@@ -40,6 +44,14 @@ class PaymentPlanCommon(TestDunningCommon):
         plan = self._plan(invoices, **values)
         plan.action_accept()
         return plan
+
+    def _assert_refused(self, invoices, message, exception=UserError, **values):
+        count = self.Plan.search_count([])
+        # assertRaises rolls back to a savepoint, as a refused RPC call rolls back
+        with self.assertRaises(exception) as catcher:
+            self._plan(invoices, **values)
+        self.assertRegex(str(catcher.exception), message)
+        self.assertEqual(self.Plan.search_count([]), count, "nothing saved")
 
     def _installments(self, plan):
         return [
@@ -403,14 +415,6 @@ class TestPaymentPlan(PaymentPlanCommon):
     # Bad input
     # ------------------------------------------------------------------
 
-    def _assert_refused(self, invoices, message, exception=UserError, **values):
-        count = self.Plan.search_count([])
-        # assertRaises rolls back to a savepoint, as a refused RPC call rolls back
-        with self.assertRaises(exception) as catcher:
-            self._plan(invoices, **values)
-        self.assertRegex(str(catcher.exception), message)
-        self.assertEqual(self.Plan.search_count([]), count, "nothing saved")
-
     def test_bad_input(self):
         customer = self._customer("Bad Input Srl")
         other = self._customer("Other Srl")
@@ -476,6 +480,256 @@ class TestPaymentPlan(PaymentPlanCommon):
         )
         invoice.sudo().credit_collection_case_id = case
         self._assert_refused(invoice, "collection case")
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentPlanReviewFixes(PaymentPlanCommon):
+    """What the review of the payment plans found: the agreement, invoices leaving an
+    active plan, stale schedules, installments that do not add up, charges claimed twice."""
+
+    def _charged_invoice(self, name):
+        """An invoice whose latest letter (sent) claims interest, compensation and a fee."""
+        customer = self._customer(name)
+        invoice = self._late_invoice(customer, 1000, 60)
+        self.policy.allow_skip_levels = True  # straight to the formal notice, with charges
+        letter = self._letter_of(self._run(self.today - timedelta(days=2)), customer)
+        letter.filtered(lambda item: item.state == "draft").action_approve()
+        self._send(letter)
+        charges = letter.interest_amount + letter.compensation_amount + letter.fee_amount
+        self.assertGreater(charges, 40)
+        return invoice, letter, charges
+
+    def _agreement_html(self, plan):
+        return (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("credit_control.action_report_payment_plan", plan.ids)[0]
+            .decode()
+        )
+
+    def test_signed_agreement_lists_the_invoices_the_customer_saw(self):
+        invoice, _letter, charges = self._charged_invoice("Agreement Srl")
+        plan = self._plan(invoice, include_charges=True, installment_count=2, interest_rate=6)
+        proposed = self._agreement_html(plan)
+        plan.action_propose()
+        plan.sudo()._credit_accept("Mario Rossi", signature=False)
+        charge = plan.charge_move_id
+        self.assertIn(charge, plan.invoice_ids)
+        signed = self._agreement_html(plan)
+        for html in (proposed, signed):
+            self.assertIn(invoice.name, html)
+            # the charges once, as part of the debt, not again as an invoice "listed below"
+            self.assertIn("of which", html)
+            self.assertIn(f"{charges:,.2f}", html)
+            self.assertIn("of interest, compensation and fees of earlier letters", html)
+        self.assertNotIn(charge.name, signed)
+        self.assertIn("Mario Rossi", signed)
+        # the invoices table of the signed copy is the one of the proposal
+        table = re.compile(r'<table[^>]*name="invoices".*?</table>', re.S)
+        self.assertEqual(table.search(signed).group(0), table.search(proposed).group(0))
+
+    def test_plan_without_charges_says_no_of_which(self):
+        customer = self._customer("Plain Agreement Srl")
+        plan = self._plan(self._late_invoice(customer, 600, 20), installment_count=2)
+        self.assertNotIn("of which", self._agreement_html(plan))
+
+    def test_invoice_in_an_active_plan_cannot_be_reset_or_cancelled(self):
+        customer = self._customer("Reset Srl")
+        invoice = self._late_invoice(customer, 800, 20)
+        plan = self._active_plan(invoice)
+        with self.assertRaisesRegex(UserError, "Cancel the payment plan first"):
+            invoice.button_draft()
+        with self.assertRaisesRegex(UserError, "Cancel the payment plan first"):
+            invoice.button_cancel()
+        self.assertEqual(invoice.state, "posted")
+        plan._credit_update_installments()
+        self.assertEqual(plan.state, "active", "nothing counts as paid")
+        self.assertEqual(plan.amount_paid, 0.0)
+        plan.action_cancel()
+        invoice.button_draft()
+        self.assertEqual(invoice.state, "draft")
+
+    def test_changed_terms_rebuild_the_draft_schedule(self):
+        customer = self._customer("Terms Srl")
+        invoice = self._late_invoice(customer, 1200, 20)
+        plan = self._plan(invoice, installment_count=4)
+        plan.write({"installment_count": 3})
+        self.assertEqual(plan.installment_ids.mapped("amount"), [400.0, 400.0, 400.0])
+        plan.write({"down_payment_amount": 300})
+        self.assertEqual(
+            [(i.sequence, i.amount) for i in plan.installment_ids],
+            [(0, 300.0), (1, 300.0), (2, 300.0), (3, 300.0)],
+        )
+        plan.write({"interest_rate": 6})
+        self.assertGreater(plan.amount_interest, 0)
+        self.assertTrue(all(i.interest > 0 for i in plan.installment_ids.filtered("sequence")))
+        plan.write({"frequency": "quarterly", "first_date": self.today + timedelta(days=3)})
+        first, second = plan.installment_ids.sorted("sequence")[:2]
+        self.assertEqual(first.date_due, self.today + timedelta(days=3))
+        self.assertGreaterEqual((second.date_due - first.date_due).days, 89)
+        # installments changed by hand in a plan of regular terms: refused until recomputed
+        last = plan.installment_ids.sorted("sequence")[-1]
+        last.date_due += timedelta(days=1)
+        with self.assertRaisesRegex(UserError, "no longer follow its terms"):
+            plan.action_propose()
+        with self.assertRaisesRegex(UserError, "no longer follow its terms"):
+            plan.action_accept()
+        plan.action_compute_schedule()
+        plan.action_propose()
+        self.assertEqual(plan.state, "proposed")
+
+    def test_installments_by_hand_must_be_consistent(self):
+        customer = self._customer("Consistent Srl")
+        invoice = self._late_invoice(customer, 1000, 20)
+        later = self.today + timedelta(days=30)
+
+        def manual(first, second):
+            return {
+                "frequency": "manual",
+                "installment_ids": [
+                    Command.create({"sequence": 1, "date_due": self.today, **first}),
+                    Command.create({"sequence": 2, "date_due": later, **second}),
+                ],
+            }
+
+        self._assert_refused(
+            invoice,
+            "principal and interest add up to",
+            exception=ValidationError,
+            **manual(
+                {"amount": 600, "principal": 500, "interest": 0},
+                {"amount": 500, "principal": 500, "interest": 0},
+            ),
+        )
+        self._assert_refused(
+            invoice,
+            "interest of an installment cannot be negative",
+            exception=ValidationError,
+            **manual(
+                {"amount": 490, "principal": 500, "interest": -10},
+                {"amount": 500, "principal": 500, "interest": 0},
+            ),
+        )
+        self._assert_refused(
+            invoice,
+            "principal of every installment must be more than zero",
+            exception=ValidationError,
+            **manual(
+                {"amount": 10, "principal": 0, "interest": 10},
+                {"amount": 1000, "principal": 1000, "interest": 0},
+            ),
+        )
+        self._assert_refused(
+            invoice,
+            "must increase",
+            exception=ValidationError,
+            frequency="manual",
+            installment_ids=[
+                Command.create({"sequence": 1, "date_due": later, "amount": 500}),
+                Command.create({"sequence": 2, "date_due": later, "amount": 500}),
+            ],
+        )
+        # consistent lines pass
+        plan = self._plan(
+            invoice,
+            **manual(
+                {"amount": 510, "principal": 500, "interest": 10},
+                {"amount": 500, "principal": 500, "interest": 0},
+            ),
+        )
+        self.assertEqual(plan.amount_to_pay, 1010.0)
+
+    def test_charges_invoiced_by_the_latest_letter_are_not_claimed_again(self):
+        customer = self._customer("Twice Srl")
+        invoice = self._late_invoice(customer, 1000, 90)
+        self.policy.allow_skip_levels = True
+        first = self._letter_of(self._run(self.today - timedelta(days=40)), customer)
+        self.assertEqual(first.level_id, self.notice)
+        first.filtered(lambda item: item.state == "draft").action_approve()
+        self._send(first)
+        latest = self._letter_of(self._run(self.today - timedelta(days=2)), customer)
+        self.assertEqual(latest.level_id, self.final)
+        latest.filtered(lambda item: item.state == "draft").action_approve()
+        self._send(latest)
+        self.assertEqual((first.state, latest.state), ("sent", "sent"))
+        self.assertGreater(first.interest_amount + first.compensation_amount + first.fee_amount, 0)
+        # the latest letter's charges were invoiced: its charges (and the earlier letter's,
+        # which it repeats) are in the ledger already
+        charges_invoice = self._late_invoice(customer, 50, 0)
+        latest.sudo().charge_move_id = charges_invoice
+        self.assertEqual(self.Plan._credit_letter_charges(invoice), 0.0)
+        plan = self._plan(invoice, include_charges=True, installment_count=2)
+        self.assertEqual((plan.amount_charges, plan.amount_total), (0.0, 1000.0))
+
+    def test_cancelling_an_active_plan_reverses_its_unpaid_charges(self):
+        invoice, _letter, charges = self._charged_invoice("Withdrawn Srl")
+        plan = self._active_plan(invoice, include_charges=True, installment_count=2)
+        charge = plan.charge_move_id
+        self.assertAlmostEqual(charge.amount_residual, charges, places=2)
+        plan.action_cancel()
+        self.assertEqual(plan.state, "cancelled")
+        self.assertEqual(charge.payment_state, "reversed")
+        self.assertTrue(charge.currency_id.is_zero(charge.amount_residual))
+        self.assertFalse(invoice.credit_payment_plan_id)
+
+    def test_cancelling_a_plan_with_partly_paid_charges_asks_the_controller(self):
+        invoice, _letter, _charges = self._charged_invoice("Half Paid Srl")
+        plan = self._active_plan(invoice, include_charges=True, installment_count=2)
+        charge = plan.charge_move_id
+        self._credit_pay(charge, self.today, amount=10.0)
+        plan.action_cancel()
+        self.assertEqual(charge.state, "posted")
+        self.assertNotEqual(charge.payment_state, "reversed")
+        self.assertIn("partly paid", plan.message_ids[0].body)
+        self.assertEqual(plan.activity_ids.user_id, self.planner)
+
+    def test_proposal_and_reminders_say_what_is_paid_and_when(self):
+        customer = self._customer("Mail Text Srl")
+        invoice = self._late_invoice(customer, 1200, 20)
+        plan = self._plan(invoice, installment_count=3, down_payment_amount=300, interest_rate=6)
+        self.assertGreater(plan.amount_to_pay, plan.amount_total)
+
+        def text(template, record, field="body_html"):
+            rendered = self.env.ref(f"credit_control.{template}")._render_field(field, record.ids)[
+                record.id
+            ]
+            return re.sub(r"\s+", " ", html2plaintext(rendered).replace("\xa0", " "))
+
+        proposal = text("mail_template_payment_plan_proposal", plan)
+        self.assertNotIn("as agreed", proposal)
+        self.assertIn(f"{plan.amount_to_pay:,.2f}", proposal, "with the plan's interest")
+        self.assertNotIn(f"{plan.amount_total:,.2f}", proposal)
+        self.assertIn("with a down payment of", proposal)
+        self.assertIn("300.00", proposal)
+        self.assertIn("and 3 installments", proposal)
+        down, first = plan.installment_ids.sorted("sequence")[:2]
+        for kind in ("before", "after"):
+            template = f"mail_template_payment_plan_reminder_{kind}"
+            self.assertIn("the down payment of the payment plan", text(template, down))
+            self.assertNotIn("installment", text(template, down, "subject"))
+            self.assertIn("down payment", text(template, down, "subject"))
+            self.assertIn("installment 1 of the payment plan", text(template, first))
+            self.assertIn("installment 1", text(template, first, "subject"))
+
+    def test_hold_reads_the_missed_plans_once_for_many_invoices(self):
+        customer = self._customer("Missed Hold Srl")
+        invoice = self._late_invoice(customer, 900, 60)
+        plan = self._active_plan(invoice, installment_count=3, grace_days=0, misses_allowed=1)
+        plan._credit_update_installments(today=plan.installment_ids[0].date_due + timedelta(days=1))
+        self.assertEqual(plan.missed_count, 1)
+        others = [self._customer(f"Clean Hold {index} Srl") for index in range(3)]
+        drafts = self.env["account.move"]
+        for partner in [customer, *others]:
+            drafts |= self._credit_invoice(partner, 100.0, self.today, post=False)
+        Plan = self.env.registry["credit.payment.plan"]
+        with patch.object(
+            Plan, "search_fetch", autospec=True, side_effect=Plan.search_fetch
+        ) as spy:
+            reasons_by_move, _block = drafts._credit_hold_findings()
+        self.assertEqual(spy.call_count, 1, "one read of the plans for the company")
+        self.assertEqual(list(reasons_by_move), [drafts[0]])
+        self.assertIn(
+            f"Payment plan {plan.name}: 1 installment(s) missed.", reasons_by_move[drafts[0]]
+        )
 
 
 @tagged("post_install", "-at_install")
