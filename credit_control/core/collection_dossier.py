@@ -74,7 +74,8 @@ CASE_FIELDS = (
     "fees_claimed",
     "court_reference",
 )
-#: what identifies the debtor: nothing else of the partner (no notes, no score)
+#: what identifies the debtor: nothing else of the partner (no notes, no score, no plain
+#: e-mail: the PEC is the address with legal value)
 DEBTOR_FIELDS = (
     "name",
     "vat",
@@ -86,7 +87,6 @@ DEBTOR_FIELDS = (
     "state",
     "country",
     "pec",
-    "email",
     "phone",
 )
 #: the invoices: one row each in items.csv

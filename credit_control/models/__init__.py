@@ -47,6 +47,7 @@ from . import credit_sdi_error_code
 from . import credit_sdi_notification
 from . import credit_sdi_notification_error
 from . import ir_attachment
+from . import ir_attachment_collection
 from . import mail_mail_dunning
 from . import mail_thread_sdi
 from . import res_company

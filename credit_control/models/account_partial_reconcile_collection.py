@@ -16,16 +16,28 @@ class AccountPartialReconcile(models.Model):
         return partials
 
     def unlink(self):
-        lines = self.debit_move_id | self.credit_move_id
+        # read before the matching goes: the lines stay in the cache, no query
+        lines = self._credit_case_items(self.debit_move_id | self.credit_move_id)
         result = super().unlink()
-        self.env["account.partial.reconcile"]._credit_collection_sync(lines.exists())
+        if lines:
+            self.env["account.partial.reconcile"]._credit_collection_sync(lines.exists())
         return result
+
+    @api.model
+    def _credit_case_items(self, move_lines):
+        """The receivable lines of invoices in an open case (the hand-off links them,
+        the close unlinks them): empty, without a query, when no case is involved."""
+        return move_lines.filtered(
+            lambda line: (
+                line.account_type == "asset_receivable" and line.move_id.credit_collection_case_id
+            )
+        )
 
     @api.model
     def _credit_collection_sync(self, move_lines):
         """The open cases holding any of ``move_lines`` recompute what was recovered:
-        one search, whoever registered the payment."""
-        receivable = move_lines.filtered(lambda line: line.account_type == "asset_receivable")
+        one search, whoever registered the payment; nothing when no case is involved."""
+        receivable = self._credit_case_items(move_lines)
         if not receivable:
             return
         cases = (

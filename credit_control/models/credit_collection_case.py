@@ -63,8 +63,11 @@ ACTION_FIELDS = frozenset(
         "hold_reason",
         "export_ids",
         "recovery_ids",
+        "credit_partial_watermark",
     }
 )
+#: fixed when the case leaves draft: a handed-over dossier never changes debtor or agency
+DRAFT_ONLY_FIELDS = frozenset({"partner_id", "agency_id", "currency_id", "case_type", "company_id"})
 
 
 class CreditCollectionCase(models.Model):
@@ -125,6 +128,9 @@ class CreditCollectionCase(models.Model):
     #: the recovered amount on which commission was already booked
     commission_base_amount = fields.Monetary(copy=False, readonly=True)
     commission_fixed_booked = fields.Boolean(copy=False, readonly=True)
+    #: the last matching (account.partial.reconcile id) before the hand-off: only the
+    #: payments matched later are recovered by the agency
+    credit_partial_watermark = fields.Integer(copy=False, readonly=True)
     commission_move_ids = fields.Many2many(
         comodel_name="account.move",
         relation="credit_collection_case_commission_rel",
@@ -192,7 +198,8 @@ class CreditCollectionCase(models.Model):
 
     def _compute_counts(self):
         for case in self:
-            case.export_count = len(case.export_ids)
+            # the export log is the managers' (it holds the dossier): counted for all
+            case.export_count = len(case.sudo().export_ids)
             case.commission_count = len(case.commission_move_ids)
             case.move_count = len(case.move_ids)
 
@@ -238,10 +245,19 @@ class CreditCollectionCase(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (sequence and sequence.sudo()._next()) or "/"
+        # the items are the engine's: written as superuser (no group creates them)
+        item_values = [vals.pop("line_ids", None) or [] for vals in vals_list]
         # the hand-off writes the case's first message: no "created" note for each
         cases = super(CreditCollectionCase, self.with_context(mail_create_nolog=True)).create(
             vals_list
         )
+        line_vals = [
+            {**command[2], "case_id": case.id}
+            for case, commands in zip(cases, item_values, strict=True)
+            for command in commands
+        ]
+        if line_vals:
+            self.env["credit.collection.case.line"].sudo().create(line_vals)
         cases._credit_check_agency_flag()
         return cases
 
@@ -290,6 +306,13 @@ class CreditCollectionCase(models.Model):
                         plan=move.credit_payment_plan_id.name,
                     )
                 )
+            elif not move.credit_collectible:
+                problems.append(
+                    self.env._(
+                        "%(invoice)s is not collectible (e.g. rejected by the SdI).",
+                        invoice=move.name,
+                    )
+                )
         lines = (
             self.env["account.move.line"]
             .sudo()
@@ -304,6 +327,8 @@ class CreditCollectionCase(models.Model):
                 order="move_id, date_maturity, id",
             )
         )
+        today = fields.Date.context_today(self)
+        overdue = {line.move_id.id for line in lines if (line.date_maturity or today) < today}
         result = defaultdict(list)
         for line in lines:
             result[line.move_id.id].append(
@@ -314,10 +339,14 @@ class CreditCollectionCase(models.Model):
                 }
             )
         for move in moves:
-            if move.id not in result and move.state == "posted" and move.move_type == "out_invoice":
+            if move.state != "posted" or move.move_type != "out_invoice":
+                continue
+            if move.id not in result:
                 problems.append(
                     self.env._("%(invoice)s has nothing left to pay.", invoice=move.name)
                 )
+            elif move.id not in overdue:
+                problems.append(self.env._("%(invoice)s is not overdue.", invoice=move.name))
         if problems:
             raise UserError(
                 self.env._("These invoices can't be handed over:")
@@ -440,18 +469,47 @@ class CreditCollectionCase(models.Model):
             )
         if "move_ids" in vals and any(case.state != "draft" for case in self):
             raise UserError(self.env._("The invoices of a case change only while it is a draft."))
+        fixed = set(vals) & DRAFT_ONLY_FIELDS
+        if fixed and any(case.state != "draft" for case in self):
+            raise UserError(
+                self.env._(
+                    "The debtor, agency, currency, company and type of a case change only "
+                    "while it is a draft: %(fields)s.",
+                    fields=", ".join(sorted(fixed)),
+                )
+            )
+        if vals.get("partner_id") and "move_ids" not in vals:
+            debtor = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+            for case in self.filtered("move_ids"):
+                if case.move_ids.partner_id.commercial_partner_id != debtor:
+                    raise UserError(
+                        self.env._(
+                            "The invoices are %(debtor)s's, not %(partner)s's.",
+                            debtor=case.partner_id.commercial_partner_id.display_name,
+                            partner=debtor.display_name,
+                        )
+                    )
         result = super().write(vals)
-        if "move_ids" in vals:
+        if {"move_ids", "partner_id", "currency_id", "company_id"} & set(vals):
             for case in self:
                 moves = case.move_ids
+                # the items are the engine's: replaced as superuser
+                case.line_ids.sudo().unlink()
+                if not moves:
+                    super(CreditCollectionCase, case.sudo()).write(
+                        {"amount_handed_over": 0.0, "interest_claimed": 0.0, "fees_claimed": 0.0}
+                    )
+                    continue
                 items = self._credit_eligible_items(moves, exclude_cases=case)
                 claims = self._credit_claimed_by_letters(moves.ids)
                 lines = [line for move in moves for line in items.get(move.id, [])]
-                case.line_ids.unlink()
                 derived = self._credit_case_values(
-                    {"partner_id": case.partner_id.id}, moves, lines, claims
+                    {"partner_id": case.partner_id.id, "company_id": case.company_id.id},
+                    moves,
+                    lines,
+                    claims,
                 )
-                super(CreditCollectionCase, case).write(derived)
+                super(CreditCollectionCase, case.sudo()).write(derived)
         if "agency_id" in vals:
             self._credit_check_agency_flag()
         if {"credit_court_reference", "date_injunction", "date_injunction_notified"} & set(vals):
@@ -487,6 +545,16 @@ class CreditCollectionCase(models.Model):
         if any(case.state != "draft" for case in cases):
             raise UserError(self.env._("Only a draft case can be handed over."))
         cases._credit_check_dpa()
+        empty = cases.filtered(lambda c: not c.line_ids)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "A case without invoices can't be handed over: %(cases)s.",
+                    cases=", ".join(empty.mapped("name")),
+                )
+            )
+        if len(cases.line_ids.move_line_id) != len(cases.line_ids):
+            raise UserError(self.env._("An invoice can't be handed over in two cases at once."))
         # the items again: paid, planned or handed over since the draft was made
         cases._credit_eligible_items(cases.move_ids, exclude_cases=cases)
         taken = cases.line_ids.move_line_id.filtered("reconciled")
@@ -498,7 +566,18 @@ class CreditCollectionCase(models.Model):
                 )
             )
         today = fields.Date.context_today(self)
-        cases.write({"state": "handed_off", "date_handed_off": today})
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM account_partial_reconcile"))
+        watermark = self.env.cr.fetchone()[0]
+        cases.write(
+            {
+                "state": "handed_off",
+                "date_handed_off": today,
+                "credit_partial_watermark": watermark,
+            }
+        )
+        # the scoring skips companies that never handed a debt over: not this one now
+        self.env.registry.clear_cache()
         cases._credit_link_moves()
         cases._credit_put_on_hold()
         log = {
@@ -746,7 +825,6 @@ class CreditCollectionCase(models.Model):
             "state": debtor.state_id.name,
             "country": debtor.country_id.code,
             "pec": debtor._fields.get("credit_pec_email") and debtor.credit_pec_email,
-            "email": debtor.email,
             "phone": debtor.phone or debtor.mobile,
         }
         return case_data, debtor_data, items, files
@@ -838,19 +916,6 @@ class CreditCollectionCase(models.Model):
         case_data, debtor_data, items, files = self._credit_dossier_data()
         content, manifest = collection_dossier.build(case_data, debtor_data, items, files)
         name = collection_dossier.safe_name(f"{self.name} dossier.zip")
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/zip",
-                }
-            )
-        )
         export = (
             self.env["credit.collection.export"]
             .sudo()
@@ -858,7 +923,6 @@ class CreditCollectionCase(models.Model):
                 {
                     "case_id": self.id,
                     "user_id": self.env.user.id,
-                    "attachment_id": attachment.id,
                     "sha256": hashlib.sha256(content).hexdigest(),
                     "file_count": len(manifest),
                     "manifest": "".join(f"{entry.sha256}  {entry.name}\n" for entry in manifest),
@@ -866,6 +930,23 @@ class CreditCollectionCase(models.Model):
                 }
             )
         )
+        # the zip is the export's manager-only field: a credit user who reads the case
+        # and its export log can't download the debtor's data
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": export._name,
+                    "res_id": export.id,
+                    "res_field": "dossier_file",
+                    "mimetype": "application/zip",
+                }
+            )
+        )
+        export.write({"attachment_id": attachment.id})
         self.sudo().message_post(
             body=self.env._(
                 "Dossier exported by %(user)s: %(count)s file(s), SHA-256 %(sha)s.",
@@ -944,6 +1025,7 @@ class CreditCollectionCase(models.Model):
             ._read_group([("case_id", "in", cases.ids)], ["case_line_id"], ["amount:sum"])
         ):
             reported[line.id] = amount
+        paid_by = cases._credit_paid_since_handoff()
         to_bill = self.browse()
         for case in cases:
             currency = case.currency_id
@@ -951,7 +1033,8 @@ class CreditCollectionCase(models.Model):
             for line in case.line_ids:
                 move_line = line.move_line_id
                 residual = max(0.0, move_line.amount_residual_currency)
-                paid = max(0.0, line.amount_at_handoff - residual)
+                # money only: a credit note or a write-off settles the item, recovers nothing
+                paid = max(0.0, paid_by[line.id])
                 recovered = currency.round(
                     min(line.amount_at_handoff, max(paid, reported[line.id]))
                 )
@@ -980,6 +1063,42 @@ class CreditCollectionCase(models.Model):
         if closed:
             closed._credit_after_close()
 
+    def _credit_paid_since_handoff(self):
+        """``{case line id: amount}`` the items were matched against with money (a
+        payment, a bank statement line) since their hand-off, in the item's currency:
+        credit notes, manual write-offs and the case's write-off entry are no recovery.
+        One query for all the cases."""
+        result = defaultdict(float)
+        if not self.ids:
+            return result
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["account.move.line"].flush_model(["move_id"])
+        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id"])
+        self.flush_model(["credit_partial_watermark", "writeoff_move_id"])
+        self.env["credit.collection.case.line"].flush_model(["case_id", "move_line_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT cl.id, SUM(p.debit_amount_currency)
+                  FROM credit_collection_case_line cl
+                  JOIN credit_collection_case c ON c.id = cl.case_id
+                  JOIN account_partial_reconcile p
+                    ON p.debit_move_id = cl.move_line_id
+                   AND p.id > COALESCE(c.credit_partial_watermark, 0)
+                  JOIN account_move_line cml ON cml.id = p.credit_move_id
+                  JOIN account_move cm ON cm.id = cml.move_id
+                 WHERE cl.case_id = ANY(%s)
+                   AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+                   AND cm.id IS DISTINCT FROM c.writeoff_move_id
+                 GROUP BY cl.id
+                """,
+                self.ids,
+            )
+        )
+        for line_id, amount in self.env.cr.fetchall():
+            result[line_id] = amount or 0.0
+        return result
+
     def _credit_book_commission(self):
         """A draft vendor bill of the agency for the commission on what was recovered
         since the last bill: its percentage of the new amount, plus its fixed fee once
@@ -994,7 +1113,16 @@ class CreditCollectionCase(models.Model):
             commission = currency.round(new_amount * percent / 100.0)
             fixed = 0.0
             if not case.commission_fixed_booked and agency.credit_collection_commission_fixed:
-                fixed = currency.round(agency.credit_collection_commission_fixed)
+                # the fee is agreed in the company's currency, billed in the case's
+                company = case.company_id
+                fixed = currency.round(
+                    company.currency_id._convert(
+                        agency.credit_collection_commission_fixed,
+                        currency,
+                        company,
+                        fields.Date.context_today(self),
+                    )
+                )
             case.write(
                 {
                     "commission_base_amount": case.amount_recovered,

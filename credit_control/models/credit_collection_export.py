@@ -19,6 +19,14 @@ class CreditCollectionExport(models.Model):
     user_id = fields.Many2one(comodel_name="res.users", string="Exported By", required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     attachment_id = fields.Many2one(comodel_name="ir.attachment", string="Dossier", readonly=True)
+    #: the zip itself: its attachment is readable by credit managers only (the dossier
+    #: holds the debtor's personal data), whoever may read the log
+    dossier_file = fields.Binary(
+        string="Dossier File",
+        attachment=True,
+        readonly=True,
+        groups="credit_control.group_credit_manager",
+    )
     sha256 = fields.Char(string="SHA-256 of the Zip", readonly=True)
     file_count = fields.Integer(string="Files")
     manifest = fields.Text(

@@ -6,6 +6,8 @@ import json
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import tools
+from odoo.tools import SQL
 
 from ..core import dates
 from .res_partner_scoring import SCORE_COLUMNS
@@ -36,8 +38,25 @@ class ResPartner(models.Model):
             for case in cases
         }
 
+    @api.model
+    @tools.ormcache("company_id")
+    def _credit_company_has_collection_cases(self, company_id):
+        """Whether the company ever handed a debt over (cached: the hand-off clears the
+        cache; a stale True costs one search, never a wrong score)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT EXISTS(SELECT 1 FROM credit_collection_case "
+                "WHERE company_id = %s AND date_handed_off IS NOT NULL)",
+                company_id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
     def _credit_update_scores(self):
         company = self.env.company
+        if not self._credit_company_has_collection_cases(company.id):
+            # no case, no query: posting or paying an invoice costs nothing more
+            return super()._credit_update_scores()
         today = fields.Date.context_today(self)
         window_start = dates.add_months(today, -(company.credit_window_months or 24))
         cases = self._credit_fetch_collection_cases(

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo import fields
@@ -527,6 +528,24 @@ class TestCollectionDossier(CollectionCaseCommon):
         data = json.loads(self.zip.read("case.json"))
         for secret in ("credit_score", "credit_band", "credit_profile", "comment"):
             self.assertNotIn(secret, json.dumps(data))
+        # the PEC is the debtor's address for the agency, not the plain e-mail
+        self.assertNotIn(b"amministrazione@bianchi", everything)
+        self.assertNotIn("email", data["debtor"])
+
+    def test_a_credit_user_cannot_download_the_dossier(self):
+        # the export log and its zip are the managers': a credit user reads the case only
+        self.assertEqual(self.case.with_user(self.controller).export_count, 1)
+        with self.assertRaises(AccessError):
+            self.case.export_ids.with_user(self.controller).read(["sha256"])
+        self.env.invalidate_all()
+        attachment = self.attachment.with_user(self.controller)
+        Attachment = self.env["ir.attachment"].with_user(self.controller)
+        self.assertFalse(Attachment.search([("id", "=", self.attachment.id)]))
+        with self.assertRaises(AccessError):
+            attachment.read(["raw"])
+        with self.assertRaises(AccessError):
+            attachment.check("read")
+        self.assertEqual(self.attachment.with_user(self.manager).read(["raw"])[0]["raw"][:2], b"PK")
 
     def test_every_export_is_logged_with_the_sha256_of_each_file(self):
         export = self.case.export_ids
@@ -539,7 +558,7 @@ class TestCollectionDossier(CollectionCaseCommon):
             digest, name = line.split("  ", 1)
             self.assertEqual(hashlib.sha256(self.zip.read(name)).hexdigest(), digest)
         self.assertEqual(
-            (self.attachment.res_model, self.attachment.res_id), (self.case._name, self.case.id)
+            (self.attachment.res_model, self.attachment.res_id), (export._name, export.id)
         )
         with self.assertRaises(UserError):
             export.sudo().unlink()
@@ -682,3 +701,162 @@ class TestCollectionCaseSecurity(CollectionCaseCommon):
         with self.assertRaises(AccessError):
             case.with_user(stranger).action_recall("not mine")
         self.assertEqual(case.state, "handed_off")
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionCaseReview(CollectionCaseCommon):
+    """What the review found: recoveries, access, frozen parties, hand-off checks."""
+
+    def _receivable(self, move):
+        return move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+    def test_a_credit_note_is_no_recovery_and_bills_no_commission(self):
+        case = self._handed_off()
+        refund = self._credit_invoice(self.debtor, 300.0, self.today, move_type="out_refund")
+        (self._receivable(self.inv1) | self._receivable(refund)).reconcile()
+        self.assertEqual(self.inv1.amount_residual, 700.0)
+        self.assertEqual(case.amount_recovered, 0.0)
+        self.assertFalse(case.commission_move_ids)
+        self.assertEqual(case.state, "handed_off")
+        # the money that comes afterwards is a recovery: 10 % of 200.00 + the fixed 50.00
+        self._credit_pay(self.inv1, self.today, amount=200.0)
+        self.assertEqual(case.amount_recovered, 200.0)
+        self.assertEqual(case.commission_amount, 70.0)
+        # settled by a credit note: closed, nothing recovered on it
+        refund2 = self._credit_invoice(self.debtor, 500.0, self.today, move_type="out_refund")
+        (self._receivable(self.inv1) | self._receivable(refund2)).reconcile()
+        self._credit_pay(self.inv2, self.today)
+        self.assertEqual(case.state, "closed")
+        self.assertEqual(case.amount_recovered, 700.0)
+        self.assertEqual(case.commission_amount, 120.0)
+
+    def test_a_manager_forges_no_items_exports_or_recoveries(self):
+        case = self._handed_off()
+        line = case.line_ids[0]
+        forgeries = (
+            (
+                "credit.collection.case.line",
+                {
+                    "case_id": case.id,
+                    "move_line_id": self._receivable(self.other_invoice).id,
+                    "amount_at_handoff": 700.0,
+                },
+            ),
+            ("credit.collection.export", {"case_id": case.id, "user_id": self.manager.id}),
+            (
+                "credit.collection.recovery",
+                {
+                    "case_id": case.id,
+                    "case_line_id": line.id,
+                    "date": self.today,
+                    "amount": 1000.0,
+                    "row_key": "forged",
+                },
+            ),
+        )
+        for model, values in forgeries:
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                call_kw(self.env[model].with_user(self.manager), "create", [values], {})
+        with self.assertRaises(AccessError):
+            call_kw(
+                self.env["credit.collection.case.line"].with_user(self.manager),
+                "write",
+                [line.ids, {"amount_at_handoff": 1.0}],
+                {},
+            )
+        self.assertEqual(len(case.line_ids), 2)
+        self.assertFalse(case.recovery_ids)
+        self.assertEqual(case.amount_recovered, 0.0)
+
+    def test_a_manager_changes_the_invoices_of_a_draft(self):
+        case = self._case().with_user(self.manager)
+        case.write({"move_ids": [Command.set(self.inv1.ids)]})
+        self.assertEqual(case.line_ids.move_id, self.inv1)
+        self.assertEqual(case.amount_handed_over, 1000.0)
+        case.write({"move_ids": [Command.set((self.inv1 | self.inv2).ids)]})
+        self.assertEqual(case.amount_handed_over, 1500.0)
+
+    def test_debtor_agency_currency_and_type_are_fixed_once_handed_over(self):
+        other_agency = self.agency.copy(
+            {"name": "Other Agency", "credit_collection_dpa_date": False}
+        )
+        draft = self._case().with_user(self.manager)
+        # a draft takes only the invoices' debtor
+        with self.assertRaisesRegex(UserError, "not Another Customer's"):
+            draft.write({"partner_id": self.other.id})
+        self.assertEqual(draft.partner_id, self.debtor)
+        draft.write({"case_type": "lawyer"})
+        self.assertEqual(draft.case_type, "lawyer")
+        case = self._handed_off(self.inv1 | self.inv2, case_type="agency").with_user(self.manager)
+        for values in (
+            {"partner_id": self.other.id},
+            {"agency_id": other_agency.id},
+            {"currency_id": self.setup_other_currency("CHF").id},
+            {"case_type": "lawyer"},
+        ):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "draft"):
+                case.write(values)
+        self.assertEqual((case.partner_id, case.agency_id), (self.debtor, self.agency))
+        self.assertEqual(case.case_type, "agency")
+
+    def test_hand_off_refuses_empty_cases_not_overdue_not_collectible_and_shared_items(self):
+        empty = (
+            self.env["credit.collection.case"]
+            .with_user(self.manager)
+            .create({"partner_id": self.debtor.id, "agency_id": self.agency.id})
+        )
+        with self.assertRaisesRegex(UserError, "without invoices"):
+            empty.action_hand_off()
+        not_due = self._credit_invoice(
+            self.debtor, 100.0, self.today, due_date=self.today + timedelta(days=30)
+        )
+        with self.assertRaisesRegex(UserError, "not overdue"):
+            self._case(not_due)
+        draft = self._case(self.inv2)
+        self.inv2.sudo().write({"credit_einvoice_state": "rejected"})
+        self.assertFalse(self.inv2.credit_collectible)
+        with self.assertRaisesRegex(UserError, "not collectible"):
+            draft.action_hand_off()
+        self.assertEqual(draft.state, "draft")
+        first, second = self._case(self.inv1), self._case(self.inv1)
+        with self.assertRaisesRegex(UserError, "two cases"):
+            (first | second).action_hand_off()
+        self.assertEqual((first | second).mapped("state"), ["draft", "draft"])
+        self.assertFalse(self.inv1.credit_collection_case_id)
+
+    def test_the_fixed_fee_is_converted_to_the_case_currency(self):
+        chf = self.setup_other_currency("CHF")
+        rate = self.company.currency_id._convert(1.0, chf, self.company, self.today, round=False)
+        invoice = self._credit_invoice(
+            self.debtor,
+            200.0,
+            self.today - timedelta(days=90),
+            due_date=self.today - timedelta(days=60),
+            currency=chf,
+        )
+        case = self._handed_off(invoice)
+        self.assertEqual(case.currency_id, chf)
+        self._credit_pay(invoice, self.today)
+        # 10 % of CHF 200.00, and the EUR 50.00 fee in CHF
+        self.assertEqual(case.commission_amount, chf.round(20.0 + 50.0 * rate))
+        self.assertNotEqual(rate, 1.0)
+
+    def test_paying_an_invoice_without_a_case_looks_for_no_case(self):
+        CaseLine = type(self.env["credit.collection.case.line"])
+        with patch.object(CaseLine, "search_fetch", side_effect=AssertionError("searched")):
+            self._credit_pay(self.other_invoice, self.today, amount=100.0)
+        self.assertEqual(self.other_invoice.amount_residual, 600.0)
+        Partner = type(self.env["res.partner"])
+        if not self.env["res.partner"]._credit_company_has_collection_cases(self.company.id):
+            with patch.object(
+                Partner,
+                "_credit_fetch_collection_cases",
+                side_effect=AssertionError("searched"),
+            ):
+                self._credit_pay(self.other_invoice, self.today, amount=100.0)
+        case = self._handed_off()
+        self.assertTrue(
+            self.env["res.partner"]._credit_company_has_collection_cases(self.company.id)
+        )
+        self._credit_pay(self.inv2, self.today, amount=100.0)
+        self.assertEqual(case.amount_recovered, 100.0)

@@ -64,10 +64,9 @@ class TestCollectionScreens(TestDunningCommon):
                 "name": "PLAN/TEST",
                 "partner_id": cls.debtor.id,
                 "invoice_ids": [Command.set(cls.in_plan.ids)],
-                "state": "active",
             }
         )
-        cls.in_plan.credit_payment_plan_id = plan
+        cls.in_plan.sudo().credit_payment_plan_id = plan
         cls.in_case = cls._late_invoice(cls, cls.debtor, 150.0, 90)
         cls.old_case = cls.env["credit.collection.case"].create(
             {
