@@ -256,6 +256,32 @@ class CreditMonitoringCommon(CreditControlCommon):
             letter.invalidate_recordset()
         return letter
 
+    def _credit_eur_at_two(self):
+        """EUR at 2 for 1 of the company's currency, and an open case CC/2 in EUR (1,000.00
+        handed over, 200.00 recovered)."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "name": self.today - timedelta(days=30),
+                "rate": 2.0,
+                "currency_id": eur.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.env["credit.collection.case"].sudo().create(
+            {
+                "name": "CC/2",
+                "partner_id": self.gialli.id,
+                "agency_id": self.agency.id,
+                "currency_id": eur.id,
+                "state": "in_progress",
+                "amount_handed_over": 1000.0,
+                "amount_recovered": 200.0,
+            }
+        )
+        return eur
+
     def _send(self, today=None):
         # as the scheduled action does (superuser)
         Log = self.env["credit.digest.log"].sudo()
@@ -496,3 +522,24 @@ class TestCreditDigest(CreditMonitoringCommon):
         # the next day (rejected "today": from the last digest's day) nothing is new
         log = self._log(self._send(self.today + timedelta(days=1)), self.controller)
         self.assertFalse(log.payload)
+
+    # ---- amounts in another currency ---------------------------------------------------------
+
+    def test_plans_and_cases_in_another_currency_count_in_the_company_currency(self):
+        eur = self._credit_eur_at_two()
+        # 1,000.00 EUR, 400.00 paid: 600.00 EUR left to pay, 300.00 in the company's currency
+        plan = self._plan("PP/3", self.rossi, 1000.0, "broken", [(self.today, 1000.0)], eur)
+        plan.sudo().write({"amount_paid": 400.0})
+        self.assertEqual(plan.amount_residual, 600.0)
+        log = self._log(self._send(), self.controller)
+        broken = self._section(log, "plans_broken")
+        self.assertEqual(
+            sorted((item["name"], item["amount"]) for item in broken["items"]),
+            [("PP/1", 2400.0), ("PP/3", 300.0)],
+        )
+        self.assertEqual(broken["total"], 2700.0)
+        cases = self._section(log, "cases")["items"]
+        self.assertEqual(
+            sorted((item["name"], item["amount"], item["recovered"]) for item in cases),
+            [("CC/1", 5000.0, 1500.0), ("CC/2", 500.0, 100.0)],
+        )
