@@ -70,10 +70,16 @@ class CreditDigestLog(models.Model):
 
     @api.model
     def _credit_digest_users(self):
-        """Active internal users who opted in and are credit users."""
+        """Active internal users who opted in, are credit users and have an e-mail
+        address (without one the mail could not leave)."""
         group = self.env.ref(CREDIT_USER)
         return self.env["res.users"].search(
-            [("credit_digest", "=", True), ("share", "=", False), ("groups_id", "in", group.ids)],
+            [
+                ("credit_digest", "=", True),
+                ("share", "=", False),
+                ("groups_id", "in", group.ids),
+                ("email", "!=", False),
+            ],
             order="id",
         )
 

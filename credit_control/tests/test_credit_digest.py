@@ -393,6 +393,11 @@ class TestCreditDigest(CreditMonitoringCommon):
         logs = self._send()
         self.assertEqual(logs.user_id, self.controller | self.controllo | self.user_b)
 
+    def test_a_user_without_e_mail_gets_no_digest(self):
+        self.controllo.partner_id.email = False
+        logs = self._send()
+        self.assertEqual(logs.user_id, self.controller | self.user_b)
+
     def test_a_user_of_company_b_gets_nothing_of_company_a(self):
         logs = self._send()
         log_b = self._log(logs, self.user_b, self.company_b)
