@@ -67,13 +67,18 @@ class TestCreditAgedReceivable(CreditControlCommon):
         }
         cls.status_invoices = inv
         inv["rejected"].sudo().write({"credit_einvoice_state": "rejected"})
+        # a plan moves by its actions: its state set in SQL
         plan = cls.env["credit.payment.plan"].create(
             {
                 "partner_id": cls.status_customer.id,
-                "state": "active",
                 "invoice_ids": [Command.set(inv["payment_plan"].ids)],
             }
         )
+        plan.flush_recordset()
+        cls.env.cr.execute(
+            "UPDATE credit_payment_plan SET state = 'active' WHERE id = %s", [plan.id]
+        )
+        plan.invalidate_recordset()
         agency = cls._credit_customer("Recupero Crediti Srl", credit_is_collection_agency=True)
         case = cls.env["credit.collection.case"].create(
             {
