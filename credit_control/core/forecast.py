@@ -165,6 +165,13 @@ def offset_credits(items, credits, digits=2):
     ... ]
     >>> [(item.key[1], item.amount) for item in offset_credits(items, {7: 450.0})]
     [(1, 350.0), (3, 100.0)]
+
+    More credit than owed: nothing left to come (the rest waits for the next invoice);
+    installments are left as they are:
+
+    >>> plan = Item(("installment", 4), 8, "installment", date(2026, 1, 1), 250.0)
+    >>> [(item.key[1], item.amount) for item in offset_credits([*items, plan], {8: 500.0})]
+    [(1, 500.0), (2, 300.0), (4, 250.0)]
     """
     left = {partner: amount for partner, amount in credits.items() if amount > 0}
     if not left:
