@@ -150,6 +150,50 @@ Item.__doc__ = (
 )
 
 
+def offset_credits(items, credits, digits=2):
+    """``items`` less what each partner already paid or was credited and is not yet
+    matched (``credits``: ``{partner id: amount}``, positive): the cash has arrived, so it
+    is taken off the partner's open items, oldest due first (the receivable items only:
+    ``invoice`` and ``case``; a plan's installments are left as they are). An item wholly
+    covered is dropped.
+
+    >>> from datetime import date
+    >>> items = [
+    ...     Item(("invoice", 1), 7, "invoice", date(2026, 3, 1), 500.0),
+    ...     Item(("invoice", 2), 7, "invoice", date(2026, 2, 1), 300.0),
+    ...     Item(("invoice", 3), 8, "invoice", date(2026, 2, 1), 100.0),
+    ... ]
+    >>> [(item.key[1], item.amount) for item in offset_credits(items, {7: 450.0})]
+    [(1, 350.0), (3, 100.0)]
+
+    More credit than owed: nothing left to come (the rest waits for the next invoice);
+    installments are left as they are:
+
+    >>> plan = Item(("installment", 4), 8, "installment", date(2026, 1, 1), 250.0)
+    >>> [(item.key[1], item.amount) for item in offset_credits([*items, plan], {8: 500.0})]
+    [(1, 500.0), (2, 300.0), (4, 250.0)]
+    """
+    left = {partner: amount for partner, amount in credits.items() if amount > 0}
+    if not left:
+        return list(items)
+    reduced = {}
+    receivable = [item for item in items if item.kind in ("invoice", "case")]
+    for item in sorted(receivable, key=lambda item: (item.date, str(item.key))):
+        credit = left.get(item.partner_id, 0.0)
+        if credit <= 0:
+            continue
+        taken = min(credit, item.amount)
+        left[item.partner_id] = round(credit - taken, digits)
+        reduced[item.key] = round(item.amount - taken, digits)
+    result = []
+    for item in items:
+        if item.key not in reduced:
+            result.append(item)
+        elif reduced[item.key] > 0:
+            result.append(item._replace(amount=reduced[item.key]))
+    return result
+
+
 def week_start(day):
     """The Monday of ``day``'s week.
 

@@ -70,10 +70,16 @@ class CreditDigestLog(models.Model):
 
     @api.model
     def _credit_digest_users(self):
-        """Active internal users who opted in and are credit users."""
+        """Active internal users who opted in, are credit users and have an e-mail
+        address (without one the mail could not leave)."""
         group = self.env.ref(CREDIT_USER)
         return self.env["res.users"].search(
-            [("credit_digest", "=", True), ("share", "=", False), ("groups_id", "in", group.ids)],
+            [
+                ("credit_digest", "=", True),
+                ("share", "=", False),
+                ("groups_id", "in", group.ids),
+                ("email", "!=", False),
+            ],
             order="id",
         )
 
@@ -117,6 +123,10 @@ class CreditDigestLog(models.Model):
                 )
             news, exposures = news_by_window[window]
             digest = digest_core.build_digest(news, exposures, today=today)
+            if digest:
+                # every rejection reported, beyond the section's display limit too: the
+                # next digest must not report them again
+                digest["rejection_ids"] = sorted(item["id"] for item in news["rejections"])
             log = self.create(
                 {
                     "user_id": user.id,
@@ -149,7 +159,11 @@ class CreditDigestLog(models.Model):
         return {(log.user_id.id, log.company_id.id): log for log in latest}
 
     def _credit_reported_rejections(self):
+        """The ids of the rejections this digest reported: all of them (the payload's
+        ``rejection_ids``), not only those shown within the section's limit."""
         self.ensure_one()
+        if "rejection_ids" in (self.payload or {}):
+            return set(self.payload["rejection_ids"])
         for section in (self.payload or {}).get("sections", ()):
             if section["key"] == "rejections":
                 return {item["id"] for item in section["items"]}
@@ -175,7 +189,7 @@ class CreditDigestLog(models.Model):
         return {
             "overdue": self._credit_news_overdue(env, company, since_date, today),
             "rejections": self._credit_news_rejections(
-                env, company, since_date, reported_rejections
+                env, company, since, since_date, reported_rejections
             ),
             "letters_review": self._credit_news_letters(
                 env,
@@ -222,11 +236,28 @@ class CreditDigestLog(models.Model):
         ]
 
     @api.model
-    def _credit_news_rejections(self, env, company, since_date, reported):
+    def _credit_news_rejections(self, env, company, since, since_date, reported):
+        """E-invoices rejected by the SdI whose rejection reached Odoo since the last
+        digest: the rejecting notification was imported (or matched to the invoice) after
+        ``since``, whatever the day the SdI wrote on it (a notification imported late
+        carries an old date); or, without such a notification, rejected from
+        ``since_date``. Those the last digest reported are left out."""
+        notifications = env["credit.sdi.notification"].with_context(active_test=False)
+        late = notifications._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("message_type", "=", "NS"),
+                ("move_id", "!=", False),
+                ("write_date", ">", since),
+            ],
+            ["move_id"],
+        )
         moves = env["account.move"].search_fetch(
             [
                 ("company_id", "=", company.id),
                 ("credit_einvoice_state", "=", "rejected"),
+                "|",
+                ("id", "in", [move.id for (move,) in late]),
                 ("credit_einvoice_rejected_date", ">=", since_date),
                 ("id", "not in", list(reported)),
             ],
@@ -244,28 +275,49 @@ class CreditDigestLog(models.Model):
         ]
 
     @api.model
+    def _credit_in_company_currency(self, company, currency, amount):
+        """``amount`` in ``currency`` converted to the company's currency at today's rate,
+        rounded (the digest's totals add amounts of several currencies)."""
+        if not currency or currency == company.currency_id:
+            return company.currency_id.round(amount or 0.0)
+        today = fields.Date.context_today(self)
+        return currency._convert(amount or 0.0, company.currency_id, company, today)
+
+    @api.model
     def _credit_news_letters(self, env, domain, company):
         groups = env["credit.dunning.letter"]._read_group(
             [("company_id", "=", company.id), *domain],
-            ["partner_id"],
+            ["partner_id", "currency_id"],
             ["amount_total:sum", "id:count"],
         )
+        by_partner = {}
+        for partner, currency, amount, count in groups:
+            total = by_partner.setdefault(partner, [0.0, 0])
+            total[0] += self._credit_in_company_currency(company, currency, amount)
+            total[1] += count
         return [
-            {"partner": partner.display_name, "amount": amount, "count": count}
-            for partner, amount, count in groups
+            {
+                "partner": partner.display_name,
+                "amount": company.currency_id.round(amount),
+                "count": count,
+            }
+            for partner, (amount, count) in by_partner.items()
         ]
 
     @api.model
     def _credit_news_plans_broken(self, env, company, since):
+        """Plans broken since the last digest, with what is left to pay on them."""
         plans = env["credit.payment.plan"].search_fetch(
             [("company_id", "=", company.id), ("state", "=", "broken"), ("write_date", ">", since)],
-            ["name", "partner_id", "amount_total"],
+            ["name", "partner_id", "currency_id", "amount_residual"],
         )
         return [
             {
                 "name": plan.name,
                 "partner": plan.partner_id.display_name,
-                "amount": plan.amount_total,
+                "amount": self._credit_in_company_currency(
+                    company, plan.currency_id, plan.amount_residual
+                ),
             }
             for plan in plans
         ]
@@ -288,7 +340,9 @@ class CreditDigestLog(models.Model):
             {
                 "name": plan.name,
                 "partner": plan.partner_id.display_name,
-                "amount": company.currency_id.round(amount - paid),
+                "amount": self._credit_in_company_currency(
+                    company, plan.currency_id, amount - (paid or 0.0)
+                ),
                 "installments": count,
             }
             for plan, amount, paid, count in groups
@@ -298,15 +352,26 @@ class CreditDigestLog(models.Model):
     def _credit_news_cases(self, env, company, since):
         cases = env["credit.collection.case"].search_fetch(
             [("company_id", "=", company.id), ("state", "!=", "draft"), ("write_date", ">", since)],
-            ["name", "partner_id", "state", "amount_handed_over", "amount_recovered"],
+            [
+                "name",
+                "partner_id",
+                "state",
+                "currency_id",
+                "amount_handed_over",
+                "amount_recovered",
+            ],
         )
         return [
             {
                 "name": case.name,
                 "partner": case.partner_id.display_name,
                 "state": case.state,
-                "amount": case.amount_handed_over,
-                "recovered": case.amount_recovered,
+                "amount": self._credit_in_company_currency(
+                    company, case.currency_id, case.amount_handed_over
+                ),
+                "recovered": self._credit_in_company_currency(
+                    company, case.currency_id, case.amount_recovered
+                ),
             }
             for case in cases
         ]

@@ -94,25 +94,26 @@ class CreditOverviewCard(models.Model):
     # ------------------------------------------------------------------ the figures
 
     @api.model
-    def _credit_overview_data(self, company):
-        """Every card's figures for ``company`` as plain data (also what the benchmark
-        times). Cards whose source is missing are left out."""
+    def _credit_overview_data(self, company, codes=None):
+        """The figures of the cards ``codes`` (default: every card) for ``company`` as
+        plain data (also what the benchmark times). Cards whose source is missing are
+        left out."""
         env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids), su=True)
         today = fields.Date.context_today(self)
-        codes = self._credit_available_codes()
-        data = {
-            "overdue": self._credit_data_overdue(env, company, today),
-            "rejections": self._credit_data_rejections(env, company, today),
-            "letters": self._credit_data_letters(env, company),
-            "plans": self._credit_data_plans(env, company, today),
-            "cases": self._credit_data_cases(env, company),
-            "reports": self._credit_data_reports(env, company, today),
+        wanted = self._credit_available_codes()
+        if codes is not None:
+            wanted &= set(codes)
+        builders = {
+            "overdue": lambda: self._credit_data_overdue(env, company, today),
+            "rejections": lambda: self._credit_data_rejections(env, company, today),
+            "letters": lambda: self._credit_data_letters(env, company),
+            "plans": lambda: self._credit_data_plans(env, company, today),
+            "cases": lambda: self._credit_data_cases(env, company),
+            "reports": lambda: self._credit_data_reports(env, company, today),
+            "dso": lambda: dict(company.sudo()._credit_dso_figures()),
+            "forecast": lambda: self._credit_data_forecast(env, company),
         }
-        if "dso" in codes:
-            data["dso"] = dict(company.sudo()._credit_dso_figures())
-        if "forecast" in codes:
-            data["forecast"] = self._credit_data_forecast(env, company)
-        return data
+        return {code: build() for code, build in builders.items() if code in wanted}
 
     @api.model
     def _credit_data_overdue(self, env, company, today):
@@ -207,13 +208,17 @@ class CreditOverviewCard(models.Model):
             ["plan_id"],
             ["amount:sum", "amount_paid:sum"],
         )
+        late = sum(
+            self._credit_in_company_currency(company, plan.currency_id, amount - (paid or 0.0))
+            for plan, amount, paid in at_risk
+        )
         since = fields.Datetime.to_datetime(today - timedelta(days=TREND_DAYS))
         broken = env["credit.payment.plan"].search_count(
             [("company_id", "=", company.id), ("state", "=", "broken"), ("write_date", ">=", since)]
         )
         return {
             "at_risk": len(at_risk),
-            "amount": company.currency_id.round(sum(a - p for _plan, a, p in at_risk)),
+            "amount": company.currency_id.round(late),
             "broken": broken,
             "domain": [("id", "in", [plan.id for plan, _a, _p in at_risk])],
         }
@@ -222,14 +227,29 @@ class CreditOverviewCard(models.Model):
     def _credit_data_cases(self, env, company):
         domain = [("company_id", "=", company.id), ("state", "in", OPEN_CASE_STATES)]
         groups = env["credit.collection.case"]._read_group(
-            domain, [], ["id:count", "amount_handed_over:sum", "amount_recovered:sum"]
+            domain, ["currency_id"], ["id:count", "amount_handed_over:sum", "amount_recovered:sum"]
         )
-        count, handed_over, recovered = groups[0]
         return {
-            "count": count,
-            "amount": company.currency_id.round((handed_over or 0.0) - (recovered or 0.0)),
+            "count": sum(count for _currency, count, _h, _r in groups),
+            "amount": company.currency_id.round(
+                sum(
+                    self._credit_in_company_currency(
+                        company, currency, (handed_over or 0.0) - (recovered or 0.0)
+                    )
+                    for currency, _count, handed_over, recovered in groups
+                )
+            ),
             "domain": domain,
         }
+
+    @api.model
+    def _credit_in_company_currency(self, company, currency, amount):
+        """``amount`` in ``currency`` converted to the company's currency at today's rate
+        (cards add amounts of several currencies)."""
+        if not currency or currency == company.currency_id:
+            return amount or 0.0
+        today = fields.Date.context_today(self)
+        return currency._convert(amount or 0.0, company.currency_id, company, today)
 
     @api.model
     def _credit_data_reports(self, env, company, today):
@@ -303,6 +323,13 @@ class CreditOverviewCard(models.Model):
             tone = "bad" if (trend or 0) > 0 else "good" if trend is not None else "muted"
             return format_amount(self.env, data["amount"], currency), subtitle, tone
         if code == "dso":
+            if data.get("dso") is None:
+                # something is owed but nothing was sold on credit in 3 months: no DSO
+                return (
+                    self.env._("n/a"),
+                    self.env._("not measurable: nothing sold on credit in 3 months"),
+                    "warning",
+                )
             subtitle = self.env._(
                 "best possible %(best)s days; paid %(late)s days late on average",
                 best=round(data.get("dso_best") or 0),
@@ -354,13 +381,20 @@ class CreditOverviewCard(models.Model):
         if not (self.env.su or self.env.user.has_group(CREDIT_USER)):
             raise AccessError(self.env._("Only credit users may open the credit overview."))
         company = self.env.company
-        data = self._credit_overview_data(company).get(self.code)
+        if self.code == "forecast":
+            if self.code not in self._credit_available_codes():
+                return False
+            # rebuilt now: the rows opened are as current as the card's figure
+            action = self.env["credit.cashin.forecast"].action_credit_open()
+            name = self.env._("Cash-in Forecast")
+            action.update(name=name, display_name=name, domain=[("company_id", "=", company.id)])
+            return action
+        data = self._credit_overview_data(company, codes=[self.code]).get(self.code)
         if data is None:
             return False
         actions = {
             "overdue": ("account.action_move_out_invoice_type", self.env._("Overdue Invoices")),
             "dso": (None, self.env._("Aged Receivables")),
-            "forecast": (None, self.env._("Cash-in Forecast")),
             "rejections": (
                 "credit_control.action_credit_einvoice_worklist",
                 self.env._("Rejected E-invoices"),
@@ -383,11 +417,10 @@ class CreditOverviewCard(models.Model):
         else:
             model = {
                 "dso": "credit.aged.receivable",
-                "forecast": "credit.cashin.forecast",
                 "plans": "credit.payment.plan",
                 "cases": "credit.collection.case",
             }[self.code]
-            views = [[False, "pivot"], [False, "graph"]] if self.code in ("dso", "forecast") else []
+            views = [[False, "pivot"], [False, "graph"]] if self.code == "dso" else []
             action = {
                 "type": "ir.actions.act_window",
                 "res_model": model,

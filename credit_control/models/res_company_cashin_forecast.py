@@ -17,6 +17,8 @@ class ResCompany(models.Model):
         installment_id, source}})``. Set-based: one query for the receivable items
         (invoices in an active payment plan are left out: their installments count; an
         e-invoice rejected by the SdI, or refused, brings nothing until delivered), one
+        for the customers' unmatched payments and credit notes (taken off their open
+        items, ``core.forecast.offset_credits``), one
         for the open installments of active plans, one for the agencies' rates."""
         self.ensure_one()
         self.env.flush_all()
@@ -56,6 +58,32 @@ class ResCompany(models.Model):
                 "installment_id": None,
                 "source": kind,
             }
+        # cash already in and credit notes not yet matched to an invoice (negative
+        # residuals) are taken off the customer's open items, oldest due first: that
+        # money will not come a second time
+        credit_rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, -SUM(l.amount_residual)
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.company_id = %(company)s
+                   AND l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND l.amount_residual < 0
+                   AND NOT l.reconciled
+                   AND m.credit_collectible
+              GROUP BY p.commercial_partner_id
+                """,
+                company=self.id,
+            )
+        )
+        digits = self.currency_id.decimal_places
+        items = forecast.offset_credits(
+            items, {partner_id: float(amount) for partner_id, amount in credit_rows}, digits
+        )
         installment_rows = self.env.execute_query(
             SQL(
                 """

@@ -28,8 +28,8 @@ class ResPartner(models.Model):
         digits=(16, 1),
         aggregator="avg",
         help="Days sales outstanding, countback method: how many days of the last 3 months' "
-        "credit sales the open receivables equal. Empty: something is owed but nothing was "
-        "sold on credit in 3 months.",
+        "credit sales the open receivables equal. 0 when it cannot be measured: something is "
+        "owed but nothing was sold on credit in 3 months.",
         **ASSESSMENT,
     )
     credit_dso_best = fields.Float(

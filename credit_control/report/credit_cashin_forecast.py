@@ -141,11 +141,24 @@ class CreditCashinForecast(models.Model):
     @api.model
     def _credit_refresh(self, companies):
         """Replace the rows of ``companies`` by a new forecast from today: one DELETE and
-        one COPY per company, under a lock per company (two users opening the
-        forecast at once wait for each other instead of doubling the rows)."""
+        one COPY per company, each behind a row lock on the company that the other
+        openers' snapshots conflict with (two users opening the forecast at once never
+        double the rows)."""
         self.flush_model()
         for company in companies:
-            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s, %s)", 0x43415348, company.id))
+            # Why an UPDATE and not a lock that merely waits (an advisory lock, or SELECT
+            # ... FOR UPDATE): Odoo's transactions are REPEATABLE READ, so a second
+            # opener who waited still reads with the snapshot taken before the first
+            # one committed. Its DELETE does not see the first one's new rows and, on a
+            # company's first opening (no old rows whose deletion would conflict), it
+            # would insert its own beside them: every figure doubled. Updating the
+            # company's row makes the second opener's UPDATE fail with a serialization
+            # error once the first commits; Odoo then reruns the whole request with a
+            # fresh snapshot, which deletes the first one's rows. A no-key update:
+            # it does not block the foreign key checks of other documents of the company.
+            self.env.cr.execute(
+                SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company.id)
+            )
             rows = company._credit_cashin_rows()
             self.env.cr.execute(
                 SQL("DELETE FROM credit_cashin_forecast WHERE company_id = %s", company.id)

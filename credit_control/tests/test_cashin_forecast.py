@@ -68,20 +68,27 @@ class TestCashinForecast(CreditControlCommon):
         cls.planned_invoice = cls._credit_invoice(
             cls.planned, 2000.0, T - timedelta(days=90), due_date=T - timedelta(days=60)
         )
+        # a plan moves by its actions: the state and payment the forecast reads set in SQL
         cls.plan = cls.env["credit.payment.plan"].create(
             {
                 "partner_id": cls.planned.id,
                 "invoice_ids": [Command.set(cls.planned_invoice.ids)],
-                "amount_total": 2000.0,
-                "state": "active",
                 "installment_ids": [
                     Command.create({"date_due": T + timedelta(days=14), "amount": 1000.0}),
-                    Command.create(
-                        {"date_due": T + timedelta(days=42), "amount": 1000.0, "amount_paid": 400.0}
-                    ),
+                    Command.create({"date_due": T + timedelta(days=42), "amount": 1000.0}),
                 ],
             }
         )
+        cls.plan.flush_recordset()
+        cls.env.cr.execute(
+            "UPDATE credit_payment_plan SET state = 'active' WHERE id = %s", [cls.plan.id]
+        )
+        cls.env.cr.execute(
+            "UPDATE credit_payment_plan_installment SET amount_paid = 400.0"
+            " WHERE plan_id = %s AND date_due = %s",
+            [cls.plan.id, T + timedelta(days=42)],
+        )
+        cls.env.invalidate_all()
         cls.planned_invoice.sudo().credit_payment_plan_id = cls.plan
         cls.debtor = cls._credit_customer("Insolvente Srl")
         cls.agency = cls._credit_customer("Recupero Crediti Spa", credit_is_collection_agency=True)
@@ -112,6 +119,10 @@ class TestCashinForecast(CreditControlCommon):
             )
         cls.customers = cls.punctual | cls.late | cls.planned | cls.debtor
         cls.customers.sudo()._credit_update_scores()
+        # run the rescore at commit now: its pending set, if left to the tests, is shared by
+        # them (each test restores the precommit data of setUp, a shallow copy) and one
+        # test's other company would be rescored in the next test, after its rollback
+        cls.env.cr.flush()
 
     def _rows(self):
         rows = self.company._credit_cashin_rows(today=self.T)
@@ -155,6 +166,35 @@ class TestCashinForecast(CreditControlCommon):
                 ("Ritardataria Srl", "invoice", "pessimistic", 50, 1500.0),
             ],
         )
+
+    def test_cash_already_in_is_not_expected_again(self):
+        # Puntuale got a credit note of 500.00 and paid 300.00 on account, neither matched
+        # to its invoice of 2,000.00: 1,200.00 is still to come
+        self._credit_invoice(
+            self.punctual, 500.0, self.T - timedelta(days=2), move_type="out_refund"
+        )
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.punctual.id,
+                "amount": 300.0,
+                "date": self.T - timedelta(days=1),
+                "journal_id": bank.id,
+            }
+        )
+        payment.action_post()
+        rows = [row for row in self._rows() if row[0] == "Puntuale Srl"]
+        self.assertEqual(
+            [(scenario, amount) for _name, _source, scenario, _days, amount in rows],
+            [("expected", 1200.0), ("optimistic", 1200.0), ("pessimistic", 1200.0)],
+        )
+        # the other customers' figures do not move
+        others = [row for row in self._rows() if row[0] == "Ritardataria Srl"]
+        self.assertEqual({row[4] for row in others}, {1500.0})
 
     def test_weekly_sums_in_the_three_scenarios(self):
         weeks = self.company._credit_cashin_forecast_weeks(today=self.T)

@@ -67,6 +67,7 @@ class TestCreditAgedReceivable(CreditControlCommon):
         }
         cls.status_invoices = inv
         inv["rejected"].sudo().write({"credit_einvoice_state": "rejected"})
+        # a plan moves by its actions: its state set in SQL
         plan = cls.env["credit.payment.plan"].create(
             {
                 "partner_id": cls.status_customer.id,

@@ -123,29 +123,19 @@ class CreditMonitoringCommon(CreditControlCommon):
             " WHERE id = ANY(%s)",
             [before.ids],
         )
-        Plan = cls.env["credit.payment.plan"].sudo()
-        Plan.create(
-            {"name": "PP/1", "partner_id": cls.gialli.id, "state": "broken", "amount_total": 2400.0}
+        # plans are made from invoices (due later: nothing overdue of their own) and move
+        # by their actions; the state the digest reads is set in SQL
+        cls.pp1 = cls._plan("PP/1", cls.gialli, 2400.0, "broken", [(T, 2400.0)])
+        cls.pp2 = cls._plan(
+            "PP/2", cls.verdi, 1000.0, "active", [(T, 500.0), (T + timedelta(days=27), 500.0)]
         )
-        Plan.create(
-            {
-                "name": "PP/2",
-                "partner_id": cls.verdi.id,
-                "state": "active",
-                "amount_total": 1000.0,
-                "installment_ids": [
-                    Command.create(
-                        {
-                            "date_due": T - timedelta(days=3),
-                            "amount": 500.0,
-                            "amount_paid": 100.0,
-                            "state": "missed",
-                        }
-                    ),
-                    Command.create({"date_due": T + timedelta(days=27), "amount": 500.0}),
-                ],
-            }
+        first = cls.pp2.installment_ids.sorted("date_due")[0]
+        cls.env.cr.execute(
+            "UPDATE credit_payment_plan_installment"
+            " SET date_due = %s, amount_paid = 100.0, state = 'missed' WHERE id = %s",
+            [T - timedelta(days=3), first.id],
         )
+        cls.env.invalidate_all()
         cls.env["credit.collection.case"].sudo().create(
             {
                 "name": "CC/1",
@@ -191,6 +181,38 @@ class CreditMonitoringCommon(CreditControlCommon):
         )
 
     @classmethod
+    def _plan(cls, name, partner, amount, state, installments, currency=None):
+        invoice = cls._credit_invoice(
+            partner,
+            amount,
+            cls.today - timedelta(days=5),
+            cls.today + timedelta(days=30),
+            currency=currency,
+        )
+        plan = (
+            cls.env["credit.payment.plan"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "partner_id": partner.id,
+                    "currency_id": invoice.currency_id.id,
+                    "invoice_ids": [Command.set(invoice.ids)],
+                    "installment_ids": [
+                        Command.create({"date_due": day, "amount": part})
+                        for day, part in installments
+                    ],
+                }
+            )
+        )
+        plan.flush_recordset()
+        cls.env.cr.execute(
+            "UPDATE credit_payment_plan SET state = %s WHERE id = %s", [state, plan.id]
+        )
+        plan.invalidate_recordset()
+        return plan
+
+    @classmethod
     def _letter(cls, invoice, state):
         policy = cls.company.credit_dunning_policy_id or cls.env["credit.dunning.policy"].search(
             [("company_id", "=", cls.company.id)], limit=1
@@ -233,6 +255,32 @@ class CreditMonitoringCommon(CreditControlCommon):
             )
             letter.invalidate_recordset()
         return letter
+
+    def _credit_eur_at_two(self):
+        """EUR at 2 for 1 of the company's currency, and an open case CC/2 in EUR (1,000.00
+        handed over, 200.00 recovered)."""
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "name": self.today - timedelta(days=30),
+                "rate": 2.0,
+                "currency_id": eur.id,
+                "company_id": self.company.id,
+            }
+        )
+        self.env["credit.collection.case"].sudo().create(
+            {
+                "name": "CC/2",
+                "partner_id": self.gialli.id,
+                "agency_id": self.agency.id,
+                "currency_id": eur.id,
+                "state": "in_progress",
+                "amount_handed_over": 1000.0,
+                "amount_recovered": 200.0,
+            }
+        )
+        return eur
 
     def _send(self, today=None):
         # as the scheduled action does (superuser)
@@ -345,6 +393,11 @@ class TestCreditDigest(CreditMonitoringCommon):
         logs = self._send()
         self.assertEqual(logs.user_id, self.controller | self.controllo | self.user_b)
 
+    def test_a_user_without_e_mail_gets_no_digest(self):
+        self.controllo.partner_id.email = False
+        logs = self._send()
+        self.assertEqual(logs.user_id, self.controller | self.user_b)
+
     def test_a_user_of_company_b_gets_nothing_of_company_a(self):
         logs = self._send()
         log_b = self._log(logs, self.user_b, self.company_b)
@@ -414,3 +467,84 @@ class TestCreditDigest(CreditMonitoringCommon):
         self._send()
         with self.assertRaises(AccessError):
             self.env["credit.digest.log"].with_user(self.controller).search([])
+
+    # ---- rejections imported late, and beyond the section's limit --------------------------
+
+    def _reject(self, partner, rejected_on, notification=True, after=None):
+        invoice = self._credit_invoice(
+            partner, 100.0, self.today - timedelta(days=10), self.today + timedelta(days=20)
+        )
+        invoice.sudo().write(
+            {
+                "credit_einvoice_state": "rejected",
+                "credit_einvoice_rejected_date": rejected_on,
+                "credit_einvoice_fix_deadline": rejected_on + timedelta(days=5),
+            }
+        )
+        if notification:
+            sdi = (
+                self.env["credit.sdi.notification"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"NS {invoice.name}",
+                        "company_id": self.company.id,
+                        "message_type": "NS",
+                        "state": "matched",
+                        "applied": True,
+                        "move_id": invoice.id,
+                    }
+                )
+            )
+            sdi.flush_recordset()
+            # imported a minute after ``after`` (the last digest's check)
+            self.env.cr.execute(
+                "UPDATE credit_sdi_notification SET create_date = %s, write_date = %s"
+                " WHERE id = %s",
+                [after + timedelta(minutes=1), after + timedelta(minutes=1), sdi.id],
+            )
+        return invoice
+
+    def test_a_rejection_imported_late_is_reported_the_next_day(self):
+        first = self._log(self._send(), self.controller)
+        # the SdI rejected it 4 days ago; its notification reached Odoo after the digest
+        late = self._reject(self.bianchi, self.today - timedelta(days=4), after=first.checked_at)
+        log = self._log(self._send(self.today + timedelta(days=1)), self.controller)
+        rejections = self._section(log, "rejections")
+        self.assertEqual([item["name"] for item in rejections["items"]], [late.name])
+        # and not again the day after
+        log = self._log(self._send(self.today + timedelta(days=2)), self.controller)
+        self.assertFalse(log.payload)
+
+    def test_rejections_beyond_the_limit_are_not_reported_twice(self):
+        extra = [self._reject(self.verdi, self.today, notification=False) for _i in range(11)]
+        log = self._log(self._send(), self.controller)
+        rejections = self._section(log, "rejections")
+        self.assertEqual((rejections["count"], rejections["more"]), (12, 2))
+        self.assertEqual(
+            set(log.payload["rejection_ids"]), {move.id for move in extra} | {self.rejected.id}
+        )
+        # the next day (rejected "today": from the last digest's day) nothing is new
+        log = self._log(self._send(self.today + timedelta(days=1)), self.controller)
+        self.assertFalse(log.payload)
+
+    # ---- amounts in another currency ---------------------------------------------------------
+
+    def test_plans_and_cases_in_another_currency_count_in_the_company_currency(self):
+        eur = self._credit_eur_at_two()
+        # 1,000.00 EUR, 400.00 paid: 600.00 EUR left to pay, 300.00 in the company's currency
+        plan = self._plan("PP/3", self.rossi, 1000.0, "broken", [(self.today, 1000.0)], eur)
+        plan.sudo().write({"amount_paid": 400.0})
+        self.assertEqual(plan.amount_residual, 600.0)
+        log = self._log(self._send(), self.controller)
+        broken = self._section(log, "plans_broken")
+        self.assertEqual(
+            sorted((item["name"], item["amount"]) for item in broken["items"]),
+            [("PP/1", 2400.0), ("PP/3", 300.0)],
+        )
+        self.assertEqual(broken["total"], 2700.0)
+        cases = self._section(log, "cases")["items"]
+        self.assertEqual(
+            sorted((item["name"], item["amount"], item["recovered"]) for item in cases),
+            [("CC/1", 5000.0, 1500.0), ("CC/2", 500.0, 100.0)],
+        )

@@ -4,6 +4,7 @@ the tour in the browser (static/tests/tours/credit_overview_tour.js)."""
 import shutil
 import unittest
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo import fields
@@ -61,6 +62,64 @@ class TestCreditOverview(CreditMonitoringCommon):
         self.assertEqual(
             self.env["res.partner"].search(action["domain"]), self.bianchi | self.viola
         )
+
+    def test_cases_and_plans_in_another_currency(self):
+        eur = self._credit_eur_at_two()
+        plan = self._plan(
+            "PP/3",
+            self.rossi,
+            1000.0,
+            "active",
+            [(self.today, 500.0), (self.today + timedelta(days=30), 500.0)],
+            eur,
+        )
+        self.env.cr.execute(
+            "UPDATE credit_payment_plan_installment SET state = 'late' WHERE id = %s",
+            [plan.installment_ids.sorted("date_due")[0].id],
+        )
+        self.env.invalidate_all()
+        data = self._data()
+        # CC/1 3,500.00 + CC/2 800.00 EUR (400.00); PP/2 400.00 + PP/3 500.00 EUR (250.00)
+        self.assertEqual((data["cases"]["count"], data["cases"]["amount"]), (2, 3900.0))
+        self.assertEqual((data["plans"]["at_risk"], data["plans"]["amount"]), (2, 650.0))
+
+    def test_a_dso_not_measurable_reads_n_a(self):
+        card = self.env["credit.overview.card"].with_context(lang="en_US")
+        card = card.search([("code", "=", "dso")])
+        value, subtitle, tone = card._credit_card_texts(
+            {"dso": None, "dso_best": 12.0, "days_late_avg": None}
+        )
+        self.assertEqual((value, tone), ("n/a", "warning"))
+        self.assertIn("not measurable", subtitle)
+        value, _subtitle, tone = card._credit_card_texts(
+            {"dso": 0.0, "dso_best": 0.0, "days_late_avg": 0.0}
+        )
+        self.assertEqual((value, tone), ("0 days", "muted"))
+
+    def test_the_forecast_card_opens_rows_rebuilt_now(self):
+        card = self.env["credit.overview.card"].search([("code", "=", "forecast")])
+        if not card.available:
+            self.skipTest("no cash-in forecast")
+        # a stale row left by an earlier opening
+        self.env["credit.cashin.forecast"].flush_model()
+        self.env.cr.execute(
+            "INSERT INTO credit_cashin_forecast (company_id, scenario, amount, partner_id)"
+            " VALUES (%s, 'expected', 999999, %s)",
+            [self.company.id, self.bianchi.id],
+        )
+        action = card.with_user(self.controller).action_open()
+        self.assertEqual(action["res_model"], "credit.cashin.forecast")
+        rows = self.env["credit.cashin.forecast"].search(action["domain"])
+        self.assertTrue(rows)
+        self.assertNotIn(999999.0, rows.mapped("amount"))
+        self.assertEqual(rows.company_id, self.company)
+
+    def test_opening_a_card_computes_only_its_figure(self):
+        Card = type(self.env["credit.overview.card"])
+        card = self.env["credit.overview.card"].search([("code", "=", "rejections")])
+        with patch.object(Card, "_credit_data_reports", side_effect=AssertionError("computed")):
+            action = card.with_user(self.controller).action_open()
+        self.assertEqual(self.env["account.move"].search(action["domain"]), self.rejected)
 
     def test_company_b_sees_its_own_figures(self):
         cards = (
