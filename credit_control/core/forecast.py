@@ -150,9 +150,9 @@ Item.__doc__ = (
 )
 
 
-def offset_credits(items, credits, digits=2):
+def offset_credits(items, unmatched, digits=2):
     """``items`` less what each partner already paid or was credited and is not yet
-    matched (``credits``: ``{partner id: amount}``, positive): the cash has arrived, so it
+    matched (``unmatched``: ``{partner id: amount}``, positive): the cash has arrived, so it
     is taken off the partner's open items, oldest due first (the receivable items only:
     ``invoice`` and ``case``; a plan's installments are left as they are). An item wholly
     covered is dropped.
@@ -173,7 +173,7 @@ def offset_credits(items, credits, digits=2):
     >>> [(item.key[1], item.amount) for item in offset_credits([*items, plan], {8: 500.0})]
     [(1, 500.0), (2, 300.0), (4, 250.0)]
     """
-    left = {partner: amount for partner, amount in credits.items() if amount > 0}
+    left = {partner: amount for partner, amount in unmatched.items() if amount > 0}
     if not left:
         return list(items)
     reduced = {}

@@ -130,7 +130,12 @@ class CreditCollectionCase(models.Model):
     commission_fixed_booked = fields.Boolean(copy=False, readonly=True)
     #: the last matching (account.partial.reconcile id) before the hand-off: only the
     #: payments matched later are recovered by the agency
-    credit_partial_watermark = fields.Integer(copy=False, readonly=True)
+    credit_partial_watermark = fields.Integer(
+        string="Last Match Before Hand-off",
+        copy=False,
+        readonly=True,
+        help="Matchings of the items made after this one are the recoveries of the case.",
+    )
     commission_move_ids = fields.Many2many(
         comodel_name="account.move",
         relation="credit_collection_case_commission_rel",

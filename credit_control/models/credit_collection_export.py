@@ -22,7 +22,6 @@ class CreditCollectionExport(models.Model):
     #: the zip itself: its attachment is readable by credit managers only (the dossier
     #: holds the debtor's personal data), whoever may read the log
     dossier_file = fields.Binary(
-        string="Dossier File",
         attachment=True,
         readonly=True,
         groups="credit_control.group_credit_manager",

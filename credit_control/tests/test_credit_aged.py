@@ -78,13 +78,17 @@ class TestCreditAgedReceivable(CreditControlCommon):
         )
         plan.action_accept()
         agency = cls._credit_customer("Recupero Crediti Srl", credit_is_collection_agency=True)
-        case = cls.env["credit.collection.case"].sudo().create(
-            {
-                "partner_id": cls.status_customer.id,
-                "agency_id": agency.id,
-                "state": "handed_off",
-                "move_ids": [Command.set(inv["collection"].ids)],
-            }
+        case = (
+            cls.env["credit.collection.case"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": cls.status_customer.id,
+                    "agency_id": agency.id,
+                    "state": "handed_off",
+                    "move_ids": [Command.set(inv["collection"].ids)],
+                }
+            )
         )
         inv["payment_plan"].sudo().credit_payment_plan_id = plan
         inv["collection"].sudo().credit_collection_case_id = case
