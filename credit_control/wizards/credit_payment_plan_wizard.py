@@ -73,7 +73,7 @@ class CreditPaymentPlanWizard(models.TransientModel):
     )
     interest_rate = fields.Float(
         string="Interest (% a year)",
-        digits=(5, 2),
+        digits=(16, 4),  # as on the plan: the rate the wizard passes on
         help="Plan interest on the balance still owed (French amortisation); 0 for none.",
     )
     grace_days = fields.Integer(
