@@ -79,5 +79,6 @@
         "demo/credit_dunning_demo.xml",
         "demo/credit_collection_demo.xml",
         "demo/credit_payment_plan_demo.xml",
+        "demo/credit_cashin_forecast_demo.xml",
     ],
 }

@@ -42,6 +42,12 @@ def _send_digests(env, context):
     return f"{sent} digests, {len(mails)} e-mails; {detail}"
 
 
+def _nightly_forecast(env):
+    """What the nightly run leaves: every company's forecast rows, which the cash-in card
+    reads."""
+    env["credit.cashin.forecast"]._credit_refresh_all_companies()
+
+
 def _overview_data(env, _context):
     """Every card's figures for the company, what the overview reads when it opens."""
     data = env["credit.overview.card"]._credit_overview_data(env.company)
@@ -49,7 +55,8 @@ def _overview_data(env, _context):
     return (
         f"overdue {overdue['amount']:,.2f} in {overdue['count']:,} items "
         f"(30 days ago {overdue['amount_then']:,.2f}, {overdue['trend']}%), "
-        f"{data['reports']['stale']:,} reports out of date, cards: {', '.join(sorted(data))}"
+        f"{data['reports']['stale']:,} reports out of date, "
+        f"cash-in in 4 weeks {data['forecast']['amount']:,.2f}, cards: {', '.join(sorted(data))}"
     )
 
 
@@ -63,7 +70,7 @@ FIGURES = [
     {
         "name": "overview data (every card)",
         "target_seconds": 0.5,
-        "setup": lambda env: None,
+        "setup": _nightly_forecast,
         "run": _overview_data,
     },
 ]

@@ -67,6 +67,7 @@ from . import res_partner_interest_statement
 from . import res_partner_payment_plan
 from . import res_partner_payment_plan_count
 from . import res_partner_scoring
+from . import res_partner_scoring_cashin_forecast
 from . import res_partner_scoring_collection
 from . import res_partner_scoring_dso
 from . import res_partner_scoring_payment_plan

@@ -1,7 +1,7 @@
 """Live figures: the customers whose ledger changed (an invoice posted or reset, a
 payment matched or unmatched) get their exposure, overdue and oldest overdue days
 recomputed once, at the end of the transaction, for the company of the change: one
-grouped query and one UPDATE per transaction, nothing per invoice, so that posting and
+statement per transaction, nothing per invoice, so that posting and
 paying stay as fast as without the add-on. Score, band and profile follow at the next
 scoring run (nightly, or "Rescore" on the customer)."""
 
@@ -18,11 +18,9 @@ def _rescore_pending(env):
     pending = env.cr.precommit.data.pop(PENDING_KEY, {})
     partners = env["res.partner"].sudo()
     for company_id, partner_ids in pending.items():
-        # a savepoint rolled back (a failed import, a test) may have taken the company
-        # with it; partners that are gone simply match no row
-        company = env["res.company"].sudo().browse(company_id).exists()
-        if company:
-            partners.with_company(company)._credit_update_live_figures(sorted(partner_ids))
+        # a company or partners gone with a rolled back savepoint (a failed import, a
+        # test) match no row
+        partners.with_company(company_id)._credit_update_live_figures(sorted(partner_ids))
 
 
 def rescore_later(env, lines):

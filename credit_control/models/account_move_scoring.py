@@ -15,4 +15,7 @@ class AccountMove(models.Model):
     credit_partner_hold = fields.Boolean(
         string="Customer on Credit Hold",
         related="partner_id.commercial_partner_id.credit_hold",
+        # not tracked like the partner's own field: the invoice's chatter would read the
+        # customer's whole assessment at every write of the invoice, for no message
+        tracking=False,
     )

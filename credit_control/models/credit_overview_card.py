@@ -13,6 +13,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount
+from odoo.tools import format_datetime
 from odoo.tools import formatLang
 
 from ..core import digest as digest_core
@@ -23,10 +24,12 @@ CREDIT_USER = "credit_control.group_credit_user"
 TREND_DAYS = 30
 #: failed bureau calls of the last days are shown on the reports card
 FAILED_REPORT_DAYS = 7
+#: the cash-in card shows the forecast's first weeks
+FORECAST_WEEKS = 4
 #: cards that need another feature's model or method
 OPTIONAL_SOURCES = {
     "dso": ("res.company", "_credit_dso_figures"),
-    "forecast": ("res.company", "_credit_cashin_forecast_weeks"),
+    "forecast": ("credit.cashin.forecast", "_credit_expected_total"),
 }
 #: ... and the model their card opens
 OPTIONAL_MODELS = {"dso": "credit.aged.receivable", "forecast": "credit.cashin.forecast"}
@@ -111,7 +114,7 @@ class CreditOverviewCard(models.Model):
             "cases": lambda: self._credit_data_cases(env, company),
             "reports": lambda: self._credit_data_reports(env, company, today),
             "dso": lambda: dict(company.sudo()._credit_dso_figures()),
-            "forecast": lambda: self._credit_data_forecast(env, company),
+            "forecast": lambda: self._credit_data_forecast(env, company, today),
         }
         return {code: build() for code, build in builders.items() if code in wanted}
 
@@ -289,15 +292,14 @@ class CreditOverviewCard(models.Model):
         return {"stale": len(stale), "failed": failed, "domain": [("id", "in", stale)]}
 
     @api.model
-    def _credit_data_forecast(self, env, company):
-        """Cash expected in the next 4 weeks, from the forecast's weeks (expected line)."""
-        weeks = env["res.company"].browse(company.id)._credit_cashin_forecast_weeks()
-        expected = sum(
-            (week.get("expected") or 0.0)
-            for week in list(weeks or [])[:4]
-            if isinstance(week, dict)
-        )
-        return {"amount": company.currency_id.round(expected)}
+    def _credit_data_forecast(self, env, company, today):
+        """Cash expected in the 4 weeks from this week's Monday (the forecast's first four
+        weeks, expected line), read from the stored forecast: the rows are rebuilt each
+        night after the scoring and whenever someone opens the forecast, and computing
+        it here would cost the whole forecast at every look at the overview."""
+        date_to = today - timedelta(days=today.weekday()) + timedelta(weeks=FORECAST_WEEKS)
+        amount, computed_on = env["credit.cashin.forecast"]._credit_expected_total(company, date_to)
+        return {"amount": amount, "computed_on": computed_on}
 
     # ------------------------------------------------------------------ texts and actions
 
@@ -337,9 +339,18 @@ class CreditOverviewCard(models.Model):
             )
             return self.env._("%s days", round(data.get("dso") or 0)), subtitle, "muted"
         if code == "forecast":
+            if not data["computed_on"]:
+                return (
+                    self.env._("n/a"),
+                    self.env._("not computed yet: open the card to compute it"),
+                    "muted",
+                )
             return (
                 format_amount(self.env, data["amount"], currency),
-                self.env._("expected in the next 4 weeks"),
+                self.env._(
+                    "expected in the next 4 weeks (forecast of %s)",
+                    format_datetime(self.env, data["computed_on"], dt_format="short"),
+                ),
                 "good",
             )
         if code == "rejections":

@@ -11,6 +11,16 @@ from ..core import forecast
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    credit_cashin_forecast_date = fields.Datetime(
+        string="Cash-in Forecast Computed On",
+        readonly=True,
+        copy=False,
+        groups="credit_control.group_credit_user",
+        help="When the stored cash-in forecast rows of the company were last rebuilt (each "
+        "night after the scoring, and whenever someone opens the forecast). The overview's "
+        "cash-in card reads those rows.",
+    )
+
     def _credit_cashin_items(self):
         """The company's open amounts as the core's ``Item``s, keyed ``(source, id)``, and
         what each row needs beside them: ``(items, {key: {partner_id, move_id,

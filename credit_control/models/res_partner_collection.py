@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import format_date
 
 from .credit_collection_case import OPEN_CASE_STATES
+from .res_partner_scoring import CREDIT_PREFETCH
 
 # an agency's terms: only a Credit manager sets them (readonly is just the screen)
 COLLECTION_MANAGER_FIELDS = frozenset(
@@ -32,6 +33,7 @@ class ResPartner(models.Model):
     credit_collection_commission_percent = fields.Float(
         string="Commission (%)",
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         digits=(5, 2),
         groups="credit_control.group_credit_user",
         help="The agency's commission, in percent of what it recovers.",
@@ -39,6 +41,7 @@ class ResPartner(models.Model):
     credit_collection_commission_fixed = fields.Float(
         string="Fixed Fee per Case",
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         digits="Account",
         groups="credit_control.group_credit_user",
         help="A fixed fee the agency charges for each case handed over, in the company's currency.",
@@ -46,6 +49,7 @@ class ResPartner(models.Model):
     credit_collection_dpa_date = fields.Date(
         string="Data Processing Agreement",
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         groups="credit_control.group_credit_user",
         help="Date of the data-processing agreement signed with the agency (GDPR art. 28: "
         "the agency processes the debtors' data on the company's behalf). An agency "

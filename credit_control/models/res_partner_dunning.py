@@ -6,6 +6,7 @@ from odoo import fields
 from odoo import models
 
 from .credit_dunning_level import STAGES as DUNNING_STAGES
+from .res_partner_scoring import CREDIT_PREFETCH
 
 
 class ResPartner(models.Model):
@@ -15,6 +16,7 @@ class ResPartner(models.Model):
         comodel_name="credit.dunning.policy",
         string="Dunning Policy",
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         domain="[('company_id', '=', current_company_id)]",
         groups="credit_control.group_credit_user",
         help="Overrides the company's default dunning policy for this customer.",
@@ -42,6 +44,7 @@ class ResPartner(models.Model):
         string="Highest Dunning Stage",
         readonly=True,
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         groups="credit_control.group_credit_user",
         help="The highest dunning stage of the letters sent in the scoring window "

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..core import dates
+from .res_partner_scoring import CREDIT_PREFETCH
 
 # fields only a Credit manager may write (res.partner.credit_limit is Odoo's own)
 MANAGER_FIELDS = frozenset(
@@ -29,6 +30,7 @@ class ResPartner(models.Model):
     # per company, like the assessment: company A's hold is no business of company B
     credit_hold = fields.Boolean(
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         tracking=True,
         groups="credit_control.group_credit_viewer",
@@ -38,6 +40,7 @@ class ResPartner(models.Model):
     credit_hold_reason = fields.Char(
         string="Hold Reason",
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         tracking=True,
         groups="credit_control.group_credit_viewer",

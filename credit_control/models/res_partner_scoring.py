@@ -76,8 +76,18 @@ class _LocalNumber(float):
 CREDIT_VIEWER = "credit_control.group_credit_viewer"
 CREDIT_USER = "credit_control.group_credit_user"
 CREDIT_MANAGER = "credit_control.group_credit_manager"
+# Our company-dependent fields on res.partner are fetched together, apart from Odoo's:
+# Odoo puts every company-dependent field in one prefetch group, so that reading a
+# partner's receivable account at each posting would fetch our whole assessment too.
+CREDIT_PREFETCH = "credit_control"
 # the attributes of a figure of the per-company assessment
-ASSESSMENT = {"readonly": True, "company_dependent": True, "index": False, "groups": CREDIT_USER}
+ASSESSMENT = {
+    "readonly": True,
+    "company_dependent": True,
+    "prefetch": CREDIT_PREFETCH,
+    "index": False,
+    "groups": CREDIT_USER,
+}
 
 
 # every field of the per-company assessment (written by the scoring alone)
@@ -97,6 +107,7 @@ class ResPartner(models.Model):
     credit_score = fields.Integer(
         readonly=True,
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         aggregator="avg",
         groups=CREDIT_USER,
@@ -107,6 +118,7 @@ class ResPartner(models.Model):
         selection=BAND_SELECTION,
         readonly=True,
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         groups=CREDIT_VIEWER,
         help="A (80-100) to E (below 35).",
@@ -116,6 +128,7 @@ class ResPartner(models.Model):
         string="Payment Profile",
         readonly=True,
         company_dependent=True,
+        prefetch=CREDIT_PREFETCH,
         index=False,
         groups=CREDIT_USER,
     )
@@ -696,64 +709,89 @@ class ResPartner(models.Model):
     def _credit_update_live_figures(self, partner_ids):
         """Exposure, overdue and oldest overdue days of these commercial partners for the
         current company, as the scoring computes them (open residuals of collectible
-        customer invoices), in one grouped query and one UPDATE: what posting and paying
-        change, kept current between scoring runs."""
-        company = self.env.company
-        today = fields.Date.context_today(self)
+        customer invoices), in one statement: what posting and paying change, kept current
+        between scoring runs. The sums need no rounding: they add residuals the ledger
+        stores rounded, as exact numerics. A company that is gone (a rolled back savepoint
+        created it) gets nothing."""
+        company_id = self.env.company.id
+        columns = ("credit_exposure", "credit_overdue", "credit_oldest_overdue_days")
         self.env.flush_all()
-        rows = {
-            partner_id: (exposure, overdue, oldest)
-            for partner_id, exposure, overdue, oldest in self.env.execute_query(
-                SQL(
-                    """
-            SELECT p.commercial_partner_id,
-                   SUM(l.amount_residual),
-                   COALESCE(SUM(l.amount_residual)
-                            FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s), 0),
-                   MIN(COALESCE(l.date_maturity, l.date))
-                       FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
-              FROM account_move_line l
-              JOIN account_move m ON m.id = l.move_id
-              JOIN account_account a ON a.id = l.account_id
-              JOIN res_partner p ON p.id = l.partner_id
-             WHERE l.parent_state = 'posted'
-               AND a.account_type = 'asset_receivable'
-               AND l.company_id = %(company)s
-               AND m.move_type IN ('out_invoice', 'out_receipt')
-               AND m.credit_collectible
-               AND l.balance > 0
-               AND NOT l.reconciled
-               AND l.amount_residual != 0
-               AND p.commercial_partner_id = ANY(%(partners)s)
-          GROUP BY p.commercial_partner_id
-                    """,
-                    today=today,
-                    company=company.id,
-                    partners=list(partner_ids),
-                )
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH live AS (
+                SELECT p.commercial_partner_id AS id,
+                       SUM(l.amount_residual) AS exposure,
+                       SUM(l.amount_residual)
+                           FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
+                           AS overdue,
+                       MIN(COALESCE(l.date_maturity, l.date))
+                           FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
+                           AS oldest
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.partner_id IN (
+                           SELECT id FROM res_partner
+                            WHERE commercial_partner_id = ANY(%(partners)s)
+                       )
+                   AND l.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND l.company_id = %(company)s
+                   AND l.balance > 0
+                   AND NOT l.reconciled
+                   AND l.amount_residual != 0
+                   -- the invoice checked line by line on its primary key, not joined:
+                   -- a join let the planner, with statistics not yet updated after a
+                   -- day of invoicing, scan every customer invoice for each open line
+                   AND l.move_id IN (
+                           SELECT m.id FROM account_move m
+                            WHERE m.id = l.move_id
+                              AND m.move_type IN ('out_invoice', 'out_receipt')
+                              AND m.credit_collectible
+                       )
+              GROUP BY p.commercial_partner_id
+            ), figures AS (
+                SELECT partner.id,
+                       COALESCE(live.exposure, 0) AS credit_exposure,
+                       COALESCE(live.overdue, 0) AS credit_overdue,
+                       CASE WHEN live.overdue > 0 THEN %(today)s - live.oldest ELSE 0 END
+                           AS credit_oldest_overdue_days
+                  FROM unnest(%(partners)s) AS partner(id)
+             LEFT JOIN live ON live.id = partner.id
             )
-        }
-        currency = company.currency_id
-        values = []
-        for partner_id in partner_ids:
-            exposure, overdue, oldest = rows.get(partner_id, (0.0, 0.0, None))
-            overdue = currency.round(float(overdue))
-            values.append(
-                (
-                    partner_id,
-                    currency.round(float(exposure)),
-                    overdue,
-                    dates.days_between(oldest, today) if oldest and overdue > 0 else 0,
-                )
+            UPDATE res_partner
+               SET %(assignments)s,
+                   write_date = NOW() AT TIME ZONE 'UTC',
+                   write_uid = %(uid)s
+              FROM figures
+             WHERE res_partner.id = figures.id
+               AND EXISTS (SELECT 1 FROM res_company WHERE id = %(company)s)
+                """,
+                today=fields.Date.context_today(self),
+                company=company_id,
+                partners=list(partner_ids),
+                assignments=self._credit_company_value_assignments(company_id, columns, "figures"),
+                uid=self.env.uid,
             )
-        self._credit_write_company_values(
-            company,
-            [
-                ("credit_exposure", "numeric"),
-                ("credit_overdue", "numeric"),
-                ("credit_oldest_overdue_days", "int4"),
-            ],
-            values,
+        )
+        self.invalidate_model(list(columns))
+
+    @api.model
+    def _credit_company_value_assignments(self, company_id, columns, source):
+        """``SET`` terms merging ``source``'s value of each company-dependent column of
+        ``columns`` into ``company_id``'s key, other companies' values untouched."""
+        key = str(int(company_id))
+        return SQL(", ").join(
+            SQL(
+                "%s = COALESCE(res_partner.%s, '{}'::jsonb)"
+                " || jsonb_build_object(%s, to_jsonb(%s))",
+                SQL.identifier(name),
+                SQL.identifier(name),
+                key,
+                SQL.identifier(source, name),
+            )
+            for name in columns
         )
 
     @api.model
@@ -761,12 +799,10 @@ class ResPartner(models.Model):
         """Write ``rows`` (partner id, then one value per column of ``columns``, a list of
         (company-dependent column, SQL type)) into ``company``'s values in one UPDATE,
         other companies' values untouched. The caller has flushed the partners."""
-        key = str(int(company.id))
-        assignments = ", ".join(
-            f"{name} = COALESCE(res_partner.{name}, '{{}}'::jsonb)"
-            f" || jsonb_build_object('{key}', to_jsonb(v.{name}))"
-            for name, _type in columns
+        merge = self._credit_company_value_assignments(
+            company.id, [name for name, _type in columns], "v"
         )
+        assignments = self.env.cr._obj.mogrify(merge.code, merge.params).decode()
         names = ", ".join(name for name, _type in columns)
         template = "(%s, " + ", ".join(f"%s::{sql_type}" for _name, sql_type in columns) + ")"
         execute_values(

@@ -156,8 +156,13 @@ class CreditCashinForecast(models.Model):
             # error once the first commits; Odoo then reruns the whole request with a
             # fresh snapshot, which deletes the first one's rows. A no-key update:
             # it does not block the foreign key checks of other documents of the company.
+            # The same UPDATE stamps when the rows were built.
             self.env.cr.execute(
-                SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company.id)
+                SQL(
+                    "UPDATE res_company SET credit_cashin_forecast_date = %s WHERE id = %s",
+                    fields.Datetime.now(),
+                    company.id,
+                )
             )
             rows = company._credit_cashin_rows()
             self.env.cr.execute(
@@ -165,7 +170,39 @@ class CreditCashinForecast(models.Model):
             )
             self._credit_copy_rows(rows)
         self.invalidate_model()
+        companies.invalidate_recordset(["credit_cashin_forecast_date"])
         return True
+
+    @api.model
+    def _credit_refresh_all_companies(self):
+        """Rebuild the forecast of every active company (after the nightly scoring, and
+        once when the demo data is loaded), so the overview's card has rows to read."""
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        self.sudo()._credit_refresh(companies)
+
+    @api.model
+    def _credit_expected_total(self, company, date_to):
+        """``(amount, computed on)``: the cash the stored rows of ``company`` expect
+        before ``date_to`` (expected line), and when they were built; ``(0.0, False)``
+        when they never were. One indexed SUM, whatever the ledger's size."""
+        built = company.sudo().credit_cashin_forecast_date
+        if not built:
+            return 0.0, False
+        self.flush_model()
+        [(total,)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT COALESCE(SUM(amount), 0)
+                  FROM credit_cashin_forecast
+                 WHERE company_id = %(company)s
+                   AND scenario = 'expected'
+                   AND date < %(date_to)s
+                """,
+                company=company.id,
+                date_to=date_to,
+            )
+        )
+        return company.currency_id.round(float(total)), built
 
     @api.model
     def _credit_copy_rows(self, rows):

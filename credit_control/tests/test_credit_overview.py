@@ -114,6 +114,73 @@ class TestCreditOverview(CreditMonitoringCommon):
         self.assertNotIn(999999.0, rows.mapped("amount"))
         self.assertEqual(rows.company_id, self.company)
 
+    def _forecast_row(self, company, scenario, day, amount):
+        self.env.cr.execute(
+            "INSERT INTO credit_cashin_forecast (company_id, scenario, date, amount, partner_id)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [company.id, scenario, day, amount, self.bianchi.id],
+        )
+
+    def test_the_forecast_card_reads_the_stored_first_four_weeks(self):
+        if "credit.cashin.forecast" not in self.env:
+            self.skipTest("no cash-in forecast")
+        Forecast = self.env["credit.cashin.forecast"]
+        Forecast.flush_model()
+        self.env.cr.execute("DELETE FROM credit_cashin_forecast")
+        today = fields.Date.context_today(self.env.user)
+        monday = today - timedelta(days=today.weekday())
+        self._forecast_row(self.company, "expected", today, 100.0)
+        self._forecast_row(self.company, "expected", monday + timedelta(days=27), 250.5)
+        self._forecast_row(self.company, "expected", monday + timedelta(days=28), 4000.0)  # week 5
+        self._forecast_row(self.company, "optimistic", today, 7000.0)
+        self._forecast_row(self.company_b, "expected", today, 9000.0)
+        self.env.cr.execute(
+            "UPDATE res_company SET credit_cashin_forecast_date = %s WHERE id = %s",
+            ["2026-11-30 05:10:00", self.company.id],
+        )
+        self.company.invalidate_recordset(["credit_cashin_forecast_date"])
+        data = self._data()["forecast"]
+        self.assertEqual(data["amount"], 350.5)  # 100 + 250.50, the fifth week left out
+        card = (
+            self.env["credit.overview.card"]
+            .with_user(self.controller)
+            .with_context(lang="en_US", tz="UTC")
+            .search([("code", "=", "forecast")])
+        )
+        self.assertIn("350.50", card.value)
+        self.assertIn("forecast of 11/30/26", card.subtitle)
+        # company B's rows were never built: no figure rather than a false 0
+        data_b = self.env["credit.overview.card"]._credit_overview_data(self.company_b)
+        self.assertFalse(data_b["forecast"]["computed_on"])
+        card_b = card.with_user(self.user_b).with_company(self.company_b)
+        self.assertEqual(card_b.value, "n/a")
+        self.assertIn("not computed yet", card_b.subtitle)
+
+    def test_the_nightly_scoring_rebuilds_every_companys_forecast(self):
+        if "credit.cashin.forecast" not in self.env:
+            self.skipTest("no cash-in forecast")
+        self.assertFalse(self.company_b.sudo().credit_cashin_forecast_date)
+        self.env["credit.cashin.forecast"].flush_model()
+        self._forecast_row(self.company, "expected", None, 999999.0)  # a stale row
+        self.env["res.partner"]._cron_credit_update_scores()
+        self.assertTrue(self.company_b.sudo().credit_cashin_forecast_date)
+        rows = self.env["credit.cashin.forecast"].search([("company_id", "=", self.company.id)])
+        self.assertTrue(rows)
+        self.assertNotIn(999999.0, rows.mapped("amount"))
+        expected = sum(
+            row.amount
+            for row in rows
+            if row.scenario == "expected" and row.date < self._four_weeks_end()
+        )
+        self.assertGreater(expected, 0)
+        self.assertEqual(
+            self._data()["forecast"]["amount"], self.company.currency_id.round(expected)
+        )
+
+    def _four_weeks_end(self):
+        today = fields.Date.context_today(self.env.user)
+        return today - timedelta(days=today.weekday()) + timedelta(weeks=4)
+
     def test_opening_a_card_computes_only_its_figure(self):
         Card = type(self.env["credit.overview.card"])
         card = self.env["credit.overview.card"].search([("code", "=", "rejections")])

@@ -212,3 +212,14 @@ class TestCreditLiveFigures(CreditControlCommon):
         self.env.cr.flush()
         self.assertEqual(customer.credit_exposure, 1000.0)
         self.assertEqual(customer.credit_overdue, 1000.0)
+        self.assertEqual(customer.credit_oldest_overdue_days, 30)
+        self._credit_pay(invoice, self.today, amount=1000.0)
+        self.env.cr.flush()
+        self.assertEqual(
+            (
+                customer.credit_exposure,
+                customer.credit_overdue,
+                customer.credit_oldest_overdue_days,
+            ),
+            (0.0, 0.0, 0),
+        )
