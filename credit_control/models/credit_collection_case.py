@@ -34,6 +34,8 @@ CASE_STATES = [
 ]
 CLOSE_REASONS = [
     ("recovered", "Recovered"),
+    # every item settled, some of it by a credit note or a write-off, not by payments
+    ("settled", "Settled Otherwise"),
     ("written_off", "Written Off"),
     ("recalled", "Recalled"),
 ]
@@ -1050,9 +1052,10 @@ class CreditCollectionCase(models.Model):
             total = currency.round(sum(case.line_ids.mapped("amount_recovered")))
             values = {"amount_recovered": total}
             if all_paid:
+                fully_recovered = currency.compare_amounts(total, case.amount_handed_over) >= 0
                 values.update(
                     state="closed",
-                    close_reason="recovered",
+                    close_reason="recovered" if fully_recovered else "settled",
                     date_closed=fields.Date.context_today(self),
                 )
             elif currency.compare_amounts(total, 0.0) > 0:

@@ -94,6 +94,8 @@ ITALIAN_DETAILS = {
     "Bianchi Impianti Snc": ("Via Emilia 88", "41121", "Modena", "mo", "82753670346"),
     "Verdi Logistica SpA": ("Via del Lavoro 17", "43122", "Parma", "pr", "80157640469"),
     "Neri Costruzioni Srl": ("Viale Europa 61", "42124", "Reggio Emilia", "re", "21719790426"),
+    "Gialli Arredamenti Srl": ("Via Indipendenza 30", "40121", "Bologna", "bo", "04123450373"),
+    "Marrone Edilizia Srl": ("Via Mazzini 144", "40137", "Bologna", "bo", "02987650377"),
 }
 
 # Days late drawn per profile; None leaves the invoice unpaid.
@@ -429,6 +431,7 @@ class CreditDemoData(models.AbstractModel):
         ]
         runs = self.env["credit.dunning.run"]
         company = self._demo_company()
+        self._demo_dunning_history(company, today)
         partners = self.env["res.partner"]
         for name, email, invoices, extra in italian:
             values = {
@@ -468,6 +471,64 @@ class CreditDemoData(models.AbstractModel):
         )
         self._demo_overdue_invoices(main, english, [(1830.0, 80), (915.0, 30)], today)
         return runs | self._demo_dunning_run(main, today)
+
+    def _demo_dunning_history(self, company, today):
+        """Last month's letters and what came of them, for the "Dunning Effectiveness"
+        report: two customers reminded 40 days ago (printed letters), one paid in full 10
+        days later, the other half of it after 35 days."""
+        letter_day = today - timedelta(days=40)
+        outcomes = {}  # partner: (days after the letter, share paid)
+        for name, days_after, share in (
+            ("Gialli Arredamenti Srl", 10, 1.0),
+            ("Marrone Edilizia Srl", 35, 0.5),
+        ):
+            values = {"name": name, "is_company": True, "customer_rank": 1}
+            values.update(company_id=company.id, **self._demo_italian_details(name))
+            partner = self.env["res.partner"].create(values)
+            self._demo_overdue_invoices(company, partner, [(1830.0, 60)], today)
+            outcomes[partner] = (days_after, share)
+        run = self.env["credit.dunning.run"].with_company(company)
+        run = run.create({"company_id": company.id, "date": letter_day})
+        run.action_compute()
+        partners = self.env["res.partner"].browse(partner.id for partner in outcomes)
+        # the other customers' letters of that day would tell a story nobody sent
+        (run.letter_ids - run.letter_ids.filtered(lambda x: x.partner_id in partners)).unlink()
+        letters = run.letter_ids
+        letters.write({"send_email": False, "send_pec": False, "print_letter": True})
+        letters.action_send()
+        letters.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE credit_dunning_letter SET sent_date = %s WHERE id = ANY(%s)",
+            [fields.Datetime.to_datetime(letter_day), letters.ids],
+        )
+        letters.invalidate_recordset(["sent_date"])
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        for letter in letters:
+            days_after, share = outcomes[letter.partner_id]
+            receivable = letter.line_ids.move_line_id
+            payment = (
+                self.env["account.payment"]
+                .with_company(company)
+                .create(
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": letter.partner_id.id,
+                        "journal_id": journal.id,
+                        "date": letter_day + timedelta(days=days_after),
+                        "memo": receivable.move_id.name,
+                        "amount": sum(receivable.mapped("amount_residual")) * share,
+                    }
+                )
+            )
+            payment.action_post()
+            (payment.move_id.line_ids | receivable).filtered(
+                lambda item: (
+                    item.account_id.account_type == "asset_receivable" and not item.reconciled
+                )
+            ).reconcile()
 
     def _demo_overdue_invoices(self, company, partner, invoices, today):
         Move = self.env["account.move"].with_company(company)

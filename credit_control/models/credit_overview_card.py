@@ -121,7 +121,8 @@ class CreditOverviewCard(models.Model):
     @api.model
     def _credit_data_overdue(self, env, company, today):
         """Overdue total today and ``TREND_DAYS`` ago, both from the ledger the same way:
-        each receivable's amount less the payments matched to it by that date."""
+        each customer invoice's receivable less the payments matched to it by that date.
+        Only invoices and receipts, the list the card opens."""
         then = today - timedelta(days=TREND_DAYS)
         for model in ("account.move.line", "account.partial.reconcile", "account.move"):
             env[model].flush_model()
@@ -146,6 +147,8 @@ class CreditOverviewCard(models.Model):
                        AND l.balance > 0
                        AND l.date_maturity < %(today)s
                        AND m.credit_collectible
+                       -- the invoices the card opens: no journal entries, no refunds
+                       AND m.move_type IN ('out_invoice', 'out_receipt')
                        AND (NOT l.reconciled OR l.id IN (
                             SELECT debit_move_id FROM account_partial_reconcile
                              WHERE max_date > %(then)s AND company_id = %(company)s))

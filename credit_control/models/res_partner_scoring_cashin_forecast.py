@@ -10,5 +10,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_credit_update_scores(self):
-        super()._cron_credit_update_scores()
+        result = super()._cron_credit_update_scores()
         self.env["credit.cashin.forecast"]._credit_refresh_all_companies()
+        return result

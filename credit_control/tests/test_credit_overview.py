@@ -37,6 +37,36 @@ class TestCreditOverview(CreditMonitoringCommon):
         # Viola's report is too old, Bianchi owes money without one; Neri's call failed
         self.assertEqual((data["reports"]["stale"], data["reports"]["failed"]), (2, 1))
 
+    def test_overdue_counts_only_the_invoices_the_card_opens(self):
+        """An overdue receivable booked by a journal entry (an opening balance, say) is not
+        an invoice: the card would count an item its list does not show."""
+        receivable = self.bianchi.property_account_receivable_id
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": self.today - timedelta(days=40),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.id,
+                            "partner_id": self.bianchi.id,
+                            "debit": 450.0,
+                            "date_maturity": self.today - timedelta(days=10),
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": self.company_data["default_account_revenue"].id,
+                            "credit": 450.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        overdue = self._data()["overdue"]
+        self.assertEqual((overdue["amount"], overdue["count"]), (1500.0, 3))
+
     def test_cards_show_the_figures_and_open_the_filtered_list(self):
         cards = (
             self.env["credit.overview.card"]

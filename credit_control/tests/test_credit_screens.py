@@ -188,26 +188,24 @@ class TestCreditScreens(TestDunningCommon):
 
     # ---- dunning effectiveness -----------------------------------------------------------------
 
-    def test_dunning_effectiveness_shows_demanded_and_collected_amounts(self):
-        partner = self._customer("Pagatore Lento Srl")
-        invoice = self._late_invoice(partner, 1000.0, 100)
-        letter_day = self.today - timedelta(days=80)
+    def _sent_letter(self, invoice, letter_day, amount):
+        """A letter for ``invoice`` sent on ``letter_day``: history, written as the dunning
+        run would (superuser)."""
         receivable = invoice.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        # a letter sent 80 days ago: history, written as the dunning run would (superuser)
-        letter = (
+        return (
             self.env["credit.dunning.letter"]
             .sudo()
             .create(
                 {
                     "company_id": self.company.id,
                     "date": letter_day,
-                    "partner_id": partner.id,
+                    "partner_id": invoice.partner_id.id,
                     "currency_id": invoice.currency_id.id,
                     "policy_id": self.policy.id,
                     "level_id": self.notice.id,
-                    "amount_due": 1000.0,
+                    "amount_due": amount,
                     "state": "sent",
                     "line_ids": [
                         Command.create(
@@ -216,14 +214,20 @@ class TestCreditScreens(TestDunningCommon):
                                 "level_id": self.notice.id,
                                 "due_date": receivable.date_maturity,
                                 "days_late": 20,
-                                "amount": 1000.0,
-                                "open_amount": 1000.0,
+                                "amount": amount,
+                                "open_amount": amount,
                             }
                         )
                     ],
                 }
             )
         )
+
+    def test_dunning_effectiveness_shows_demanded_and_collected_amounts(self):
+        partner = self._customer("Pagatore Lento Srl")
+        invoice = self._late_invoice(partner, 1000.0, 100)
+        letter_day = self.today - timedelta(days=80)
+        letter = self._sent_letter(invoice, letter_day, 1000.0)
         # 300 ten days after the letter, 200 after 25 days, 100 after 50, 50 after 70
         for days, amount in ((10, 300.0), (25, 200.0), (50, 100.0), (70, 50.0)):
             self._credit_pay(invoice, letter_day + timedelta(days=days), amount=amount)
@@ -248,6 +252,39 @@ class TestCreditScreens(TestDunningCommon):
             [("letter_id", "in", (letter | reminder).ids)], ["amount_due:sum"], ["stage"]
         )
         self.assertEqual([group["stage"] for group in groups], ["reminder", "formal_notice"])
+
+    def test_dunning_effectiveness_adds_up_letters_in_the_company_currency(self):
+        """A letter of GBP 800.00 (1 company unit = GBP 0.80) demanded 1,000.00; the
+        customer paid GBP 400.00 after 10 days (500.00) and the rest after 40: half
+        collected within 15 days, so the letter is not "paid within 15 days", and all of
+        it within 60. Beside a letter of 1,000.00 in the company's currency, the stage
+        demanded 2,000.00, not 1,800 of mixed currencies."""
+        gbp = self.setup_other_currency("GBP", rates=[("2000-01-01", 0.8)])
+        letter_day = self.today - timedelta(days=80)
+        foreign = self._late_invoice(self._customer("Londra Ltd"), 800.0, 100, currency=gbp)
+        in_gbp = self._sent_letter(foreign, letter_day, 800.0)
+        self._credit_pay(foreign, letter_day + timedelta(days=10), amount=400.0)
+        self._credit_pay(foreign, letter_day + timedelta(days=40))
+        home = self._late_invoice(self._customer("Casa Srl"), 1000.0, 100)
+        in_company_currency = self._sent_letter(home, letter_day, 1000.0)
+        self._credit_pay(home, letter_day + timedelta(days=5))
+        self.env.flush_all()
+        Analysis = self.env["credit.dunning.letter.analysis"]
+        row = Analysis.search([("letter_id", "=", in_gbp.id)])
+        self.assertEqual((row.currency_id, row.letter_currency_id), (self.company.currency_id, gbp))
+        self.assertEqual(
+            (row.amount_due, row.amount_paid_15, row.amount_paid_60, row.paid_15_count),
+            (1000.0, 500.0, 1000.0, 0),
+        )
+        (group,) = Analysis.read_group(
+            [("letter_id", "in", (in_gbp | in_company_currency).ids)],
+            ["amount_due:sum", "amount_paid_15:sum", "paid_15_count:sum"],
+            ["stage"],
+        )
+        self.assertEqual(
+            (group["amount_due"], group["amount_paid_15"], group["paid_15_count"]),
+            (2000.0, 1500.0, 1),
+        )
 
     # ---- the reader's language ------------------------------------------------------------------
 

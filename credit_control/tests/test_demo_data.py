@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tests import TransactionCase
 from odoo.tests import tagged
@@ -102,3 +104,24 @@ class TestDemoData(TransactionCase):
         # scored in its own company: the assessment is per company
         self.assertEqual(italian.with_company(self.company_it).credit_profile, "defaulting")
         self.assertFalse(italian.credit_profile, "the main company has no ledger with it")
+
+    def test_dunning_effectiveness_has_last_months_letters(self):
+        """Two customers reminded 40 days before the demo was made, 20 days after their
+        invoice fell due: Gialli paid its 1,830.00 ten days later, Marrone half of it
+        (915.00) after 35 days."""
+        rows = self.env["credit.dunning.letter.analysis"].search(
+            [("company_id", "=", self.company_it.id)]
+        )
+        by_name = {row.partner_id.name: row for row in rows}
+        self.assertEqual(set(by_name), {"Gialli Arredamenti Srl", "Marrone Edilizia Srl"})
+        gialli, marrone = by_name["Gialli Arredamenti Srl"], by_name["Marrone Edilizia Srl"]
+        self.assertEqual(gialli.date - gialli.letter_id.line_ids.due_date, timedelta(days=20))
+        self.assertEqual(gialli.currency_id.name, "EUR")
+        self.assertEqual(
+            (gialli.amount_due, gialli.amount_paid_15, gialli.paid_15_count), (1830.0, 1830.0, 1)
+        )
+        self.assertEqual(
+            (marrone.amount_due, marrone.amount_paid_30, marrone.amount_paid_60),
+            (1830.0, 0.0, 915.0),
+        )
+        self.assertEqual(gialli.letter_id.sent_date.date(), gialli.date)

@@ -198,6 +198,30 @@ class TestPaymentPlanPortal(HttpCase):
         with self.assertRaises(Exception):  # noqa: B017 - AccessError, whatever the wording
             Plan.search([])
 
+    def test_the_page_shows_what_the_customer_pays_and_only_the_invoices_owed(self):
+        """With interest the customer pays more than the invoices' 1,500.00: 1% a month on
+        the balance, French payment 1,500 / (1/1.01 + 1/1.01^2 + 1/1.01^3) = 510.03;
+        interest 15.00 + 10.05 (on 1,004.97) + 5.05 (on 504.99) = 30.10. The headline and
+        the list say 1,530.10; the invoice of that interest, posted at acceptance, is part
+        of the schedule, not one of the invoices owed."""
+        plan = self._plan(propose=False)
+        plan.interest_rate = 12.0
+        plan.action_propose()
+        self.assertEqual((plan.amount_total, plan.amount_to_pay), (1500.0, 1530.10))
+        self.assertIn("redirect_url", self._accept(plan))
+        self.assertEqual(plan.charge_move_id.amount_total, 30.10)
+        page = self.url_open(plan.get_portal_url()).text
+        headline = page.split("o_portal_sidebar", 1)[1].split("</h2>", 1)[0]
+        self.assertIn("1,530.10", headline)
+        invoices = page.split("<h4>Invoices</h4>", 1)[1].split("<h4>Schedule</h4>", 1)[0]
+        for invoice in self.invoices:
+            self.assertIn(invoice.name, invoices)
+        self.assertNotIn(plan.charge_move_id.name, invoices)
+        self.authenticate("plan_portal", "plan_portal")
+        listing = self.url_open("/my/payment_plans").text
+        self.assertIn("Total to Pay", listing)
+        self.assertIn("1,530.10", listing)
+
     def test_another_customers_portal_user_needs_the_token(self):
         theirs = self._plan(self._invoices(self.other, (800.0,)))
         self.authenticate("plan_portal", "plan_portal")

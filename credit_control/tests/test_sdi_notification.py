@@ -2,6 +2,7 @@
 
 from ast import literal_eval
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -124,8 +125,9 @@ class TestSdiRejection(SdiCommon):
             ]
         )
         self.assertTrue(collectible_lines)
-        three_days_ago = datetime.now() - timedelta(days=3)
-        self._import(self._ns("IT01234567890_00042.xml", when=three_days_ago))
+        # SdI events at midday in Rome: their Italian day is the day meant, at any hour
+        noon = datetime.combine(self.today, time(11, 0))
+        self._import(self._ns("IT01234567890_00042.xml", when=noon - timedelta(days=3)))
         self.assertEqual(overdue.credit_einvoice_state, "rejected")
         self.assertFalse(overdue.credit_collectible)
         self.assertFalse(overdue._credit_is_collectible())
@@ -147,7 +149,7 @@ class TestSdiRejection(SdiCommon):
         late = self._import(self._ns("IT01234567890_00042.xml", message_id="22"))
         self.assertFalse(late.applied)
         self.assertEqual(overdue.credit_einvoice_state, "sent")
-        self._import(self._rc("IT01234567890_00043.xml", sdi_identifier="950"))
+        self._import(self._rc("IT01234567890_00043.xml", sdi_identifier="950", when=noon))
         self.assertEqual(overdue.credit_einvoice_state, "delivered")
         self.assertTrue(overdue.credit_collectible)
         rejection = overdue.credit_einvoice_notification_ids.filtered(
