@@ -310,11 +310,14 @@ def run_one_figure(config_path, database, path, index):
         seconds = time.perf_counter() - started
         counter.active = False
     rss_mb = _peak_rss_mb()
+    # a run may return a dict: its "detail" and further figures of its own
+    numbers = dict(detail) if isinstance(detail, dict) else {"detail": detail}
     return {
         "seconds": seconds,
         "queries": counter.count,
         "rss_mb": rss_mb,
-        "detail": str(detail) if detail else "",
+        **numbers,
+        "detail": str(numbers["detail"]) if numbers["detail"] else "",
     }
 
 
