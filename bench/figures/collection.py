@@ -23,9 +23,11 @@ def _agency(env):
     )
 
 
-def _open_invoices(env, limit):
+def _overdue_invoices(env, limit):
+    """Invoices a company may hand over: open and past their due date."""
     lines = env["account.move.line"].search_fetch(
         [
+            ("date_maturity", "<", fields.Date.context_today(env.user)),
             ("company_id", "=", env.company.id),
             ("parent_state", "=", "posted"),
             ("account_type", "=", "asset_receivable"),
@@ -43,7 +45,7 @@ def _open_invoices(env, limit):
 
 def _one_debtor_case(env, count):
     """``count`` open invoices moved (in SQL) to one debtor, in a case handed over."""
-    moves = _open_invoices(env, count)
+    moves = _overdue_invoices(env, count)
     debtor = moves[:1].partner_id
     env.flush_all()
     env.cr.execute(
@@ -101,7 +103,7 @@ def run_dossier(env, case):
 
 def setup_handoff(env):
     agency = _agency(env)
-    moves = _open_invoices(env, 5000)
+    moves = _overdue_invoices(env, 5000)
     by_debtor = {}
     for move in moves:
         by_debtor.setdefault(move.partner_id.commercial_partner_id.id, []).append(move.id)

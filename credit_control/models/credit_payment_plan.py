@@ -34,6 +34,7 @@ Public API (the portal and the screens build on it):
 
 import logging
 import threading
+from collections import defaultdict
 
 from psycopg2.extras import execute_values
 
@@ -1012,22 +1013,31 @@ class CreditPaymentPlan(models.Model):
         return True
 
     def _credit_invoices_open(self):
-        """``{plan id: open amount of its invoices now}`` in one query."""
+        """``{plan id: open amount of its posted invoices now}`` in two queries."""
         self.env["account.move"].flush_model(["amount_residual"])
         self.flush_model(["invoice_ids"])
-        rows = self.env.execute_query(
+        # two lookups by key, added up here: a join over the batch may be planned as a
+        # scan of every move (a freshly filled relation table looks big to PostgreSQL)
+        links = self.env.execute_query(
             SQL(
-                """
-                SELECT rel.plan_id, SUM(move.amount_residual)
-                  FROM credit_payment_plan_move_rel rel
-                  JOIN account_move move ON move.id = rel.move_id
-                 WHERE rel.plan_id = ANY(%s) AND move.state = 'posted'
-              GROUP BY rel.plan_id
-                """,
+                "SELECT plan_id, move_id FROM credit_payment_plan_move_rel WHERE plan_id = ANY(%s)",
                 self.ids,
             )
         )
-        return dict(rows)
+        residuals = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, amount_residual FROM account_move"
+                    " WHERE id = ANY(%s) AND state = 'posted'",
+                    [move_id for _plan_id, move_id in links],
+                )
+            )
+        )
+        open_now = defaultdict(float)
+        for plan_id, move_id in links:
+            if move_id in residuals:
+                open_now[plan_id] += float(residuals[move_id] or 0.0)
+        return dict(open_now)
 
     def _credit_update_installments(self, today=None):
         """Recompute the installments and figures of active plans, set-based: one query
