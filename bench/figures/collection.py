@@ -44,7 +44,7 @@ def _overdue_invoices(env, limit):
 
 
 def _one_debtor_case(env, count):
-    """``count`` open invoices moved (in SQL) to one debtor, in a case handed over."""
+    """``count`` overdue invoices moved (in SQL) to one debtor, in a case handed over."""
     moves = _overdue_invoices(env, count)
     debtor = moves[:1].partner_id
     env.flush_all()
