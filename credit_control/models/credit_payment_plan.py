@@ -1193,14 +1193,12 @@ class CreditPaymentPlan(models.Model):
                 )
             notes[plan] = note
         plans._message_log_batch({plan.id: note for plan, note in notes.items()})
-        for partner in self.partner_id:
-            partner._message_log_batch(
-                {
-                    partner.id: "<br/>".join(
-                        note for plan, note in notes.items() if plan.partner_id == partner
-                    )
-                }
-            )
+        by_partner = defaultdict(list)
+        for plan, note in notes.items():
+            by_partner[plan.partner_id.id].append(note)
+        self.partner_id._message_log_batch(
+            {partner_id: "<br/>".join(texts) for partner_id, texts in by_partner.items()}
+        )
         self._credit_schedule_activity(self.env._("Payment plan broken"), notes)
 
 
