@@ -307,6 +307,26 @@ class TestPaymentPlan(PaymentPlanCommon):
         plan._credit_update_installments(today=second_due + timedelta(days=60))
         self.assertEqual(len(plan.activity_ids), 1)
 
+    def test_plans_broken_together_leave_one_note_per_customer(self):
+        """The daily update breaks plans in batches: each customer's chatter gets one note
+        naming all of its plans that broke, and no other customer's."""
+        first, second = self._customer("Doppio Srl"), self._customer("Singolo Srl")
+        plans = (
+            self._active_plan(self._late_invoice(first, 400, 60))
+            | self._active_plan(self._late_invoice(first, 500, 60))
+            | self._active_plan(self._late_invoice(second, 600, 60))
+        )
+        notes_before = {partner: len(partner.message_ids) for partner in (first, second)}
+        plans._credit_break()
+        self.assertEqual(set(plans.mapped("state")), {"broken"})
+        for partner, own in ((first, plans[:2]), (second, plans[2])):
+            self.assertEqual(len(partner.message_ids), notes_before[partner] + 1)
+            note = partner.message_ids[0].body
+            for plan in own:
+                self.assertIn(plan.name, note)
+            for plan in plans - own:
+                self.assertNotIn(plan.name, note)
+
     def test_cancel_returns_invoices_to_dunning(self):
         customer = self._customer("Cancel Srl")
         invoice = self._late_invoice(customer, 700, 30)
