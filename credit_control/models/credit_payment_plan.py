@@ -1040,7 +1040,7 @@ class CreditPaymentPlan(models.Model):
         return dict(open_now)
 
     def _credit_update_installments(self, today=None):
-        """Recompute the installments and figures of active plans, set-based: one query
+        """Recompute the installments and figures of active plans, set-based: two queries
         for the invoices, one for the installments, the core's rules in plain Python, bulk
         updates of what changed; then complete or break the plans that must."""
         plans = self.sudo().filtered(lambda p: p.state == "active")
