@@ -502,33 +502,45 @@ class CreditDemoData(models.AbstractModel):
             [fields.Datetime.to_datetime(letter_day), letters.ids],
         )
         letters.invalidate_recordset(["sent_date"])
-        journal = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-        )
         for letter in letters:
             days_after, share = outcomes[letter.partner_id]
             receivable = letter.line_ids.move_line_id
-            payment = (
-                self.env["account.payment"]
-                .with_company(company)
-                .create(
-                    {
-                        "payment_type": "inbound",
-                        "partner_type": "customer",
-                        "partner_id": letter.partner_id.id,
-                        "journal_id": journal.id,
-                        "date": letter_day + timedelta(days=days_after),
-                        "memo": receivable.move_id.name,
-                        "amount": sum(receivable.mapped("amount_residual")) * share,
-                    }
-                )
+            self._demo_customer_payment(
+                company,
+                letter.partner_id,
+                letter_day + timedelta(days=days_after),
+                sum(receivable.mapped("amount_residual")) * share,
+                receivable.move_id.name,
+                receivable,
             )
-            payment.action_post()
-            (payment.move_id.line_ids | receivable).filtered(
-                lambda item: (
-                    item.account_id.account_type == "asset_receivable" and not item.reconciled
-                )
-            ).reconcile()
+
+    def _demo_customer_payment(self, company, partner, date, amount, memo, receivables, **values):
+        """A posted customer payment into the company's bank, matched with the open
+        ``receivables`` in their order (as a bank reconciliation would)."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_company(company)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "date": date,
+                    "memo": memo,
+                    "amount": amount,
+                    **values,
+                }
+            )
+        )
+        payment.action_post()
+        (payment.move_id.line_ids | receivables).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+        return payment
 
     def _demo_overdue_invoices(self, company, partner, invoices, today):
         Move = self.env["account.move"].with_company(company)

@@ -97,30 +97,15 @@ class CreditDemoData(models.AbstractModel):
     def _demo_plan_payment(self, company, moves, installment):
         """A customer payment of one installment, on its due date, matched with the
         invoices oldest first (as a bank reconciliation would)."""
-        journal = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-        )
-        payment = (
-            self.env["account.payment"]
-            .with_company(company)
-            .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": installment.partner_id.id,
-                    "journal_id": journal.id,
-                    "currency_id": installment.currency_id.id,
-                    "date": min(installment.date_due, fields.Date.context_today(self))
-                    - timedelta(days=1),
-                    "memo": installment.plan_id.name,
-                    "amount": installment.amount,
-                }
-            )
-        )
-        payment.action_post()
         open_lines = moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         ).sorted(lambda line: (line.date_maturity, line.id))
-        (payment.move_id.line_ids | open_lines).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        ).reconcile()
+        self._demo_customer_payment(
+            company,
+            installment.partner_id,
+            min(installment.date_due, fields.Date.context_today(self)) - timedelta(days=1),
+            installment.amount,
+            installment.plan_id.name,
+            open_lines,
+            currency_id=installment.currency_id.id,
+        )
