@@ -6,6 +6,12 @@ from odoo import models
 
 from ..core import sdi_effects
 
+# The add-on's columns on invoices are fetched together, apart from Odoo's: posting and
+# paying fetch an invoice's fields again and again, and would fetch ours every time.
+# Fields that are tracked (read at every write) or read at every payment stay in Odoo's
+# group: fetching them apart would cost a query each time.
+CREDIT_MOVE_PREFETCH = "credit_control"
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -17,6 +23,7 @@ class AccountMove(models.Model):
         help="Whether the invoice may be chased, charged late interest and counted in the "
         "customer's lateness statistics. An e-invoice rejected by the exchange system, for "
         "example, was never issued and is not collectible until it is delivered.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
 
     @api.depends(

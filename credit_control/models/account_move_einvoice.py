@@ -12,9 +12,11 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
 from odoo.tools import format_date
+from odoo.tools.sql import create_index
 
 from ..core import sdi_effects
 from ..core import sdi_parser
+from .account_move import CREDIT_MOVE_PREFETCH
 
 FIX_DAYS = 5  # a rejected e-invoice must be sent again within 5 days
 
@@ -53,7 +55,7 @@ class AccountMove(models.Model):
         default="none",
         copy=False,
         tracking=True,
-        index=True,
+        # indexed in init(): the answered e-invoices only
         help="What the exchange system (SdI) said about the invoice's e-invoice. A rejected "
         "invoice was never issued; a not delivered one is issued and waits in the "
         "customer's reserved area of the tax portal.",
@@ -61,40 +63,60 @@ class AccountMove(models.Model):
     credit_einvoice_file_name = fields.Char(
         string="E-invoice file",
         copy=False,
-        index=True,
+        index="btree_not_null",
         tracking=True,
         help="Name of the e-invoice file sent to the SdI (e.g. IT01234567890_00042.xml). "
         "Notifications are matched to the invoice by it; a corrected invoice is sent in a "
         "file with a new name.",
     )
     credit_einvoice_sdi_identifier = fields.Char(
-        string="SdI identifier", copy=False, index=True, readonly=True
+        string="SdI identifier",
+        copy=False,
+        index="btree_not_null",
+        readonly=True,
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_delivered_date = fields.Datetime(
-        string="E-invoice delivered on", copy=False, readonly=True
+        string="E-invoice delivered on",
+        copy=False,
+        readonly=True,
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_rejected_date = fields.Date(
-        string="E-invoice rejected on", copy=False, readonly=True
+        string="E-invoice rejected on",
+        copy=False,
+        readonly=True,
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_rejected_file_name = fields.Char(
-        string="Rejected file", copy=False, readonly=True
+        string="Rejected file",
+        copy=False,
+        readonly=True,
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_fix_deadline = fields.Date(
         string="Resubmit by",
         copy=False,
         readonly=True,
-        index=True,
+        index="btree_not_null",
         help="A rejected e-invoice must be sent again within 5 days of the rejection.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_escalated = fields.Boolean(
         string="Escalated",
         copy=False,
         readonly=True,
         help="The fix deadline passed and the credit managers were alerted.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
-    credit_einvoice_error_codes = fields.Char(string="Rejection codes", copy=False, readonly=True)
+    credit_einvoice_error_codes = fields.Char(
+        string="Rejection codes", copy=False, readonly=True, prefetch=CREDIT_MOVE_PREFETCH
+    )
     credit_einvoice_available_date = fields.Date(
-        string="In reserved area since", copy=False, readonly=True
+        string="In reserved area since",
+        copy=False,
+        readonly=True,
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_notice_date = fields.Datetime(
         string="Customer told on",
@@ -102,6 +124,7 @@ class AccountMove(models.Model):
         readonly=True,
         help="When the customer was told that the undelivered e-invoice waits in their "
         "reserved area of the tax portal. Until then the invoice is not chased.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_einvoice_notification_ids = fields.One2many(
         "credit.sdi.notification", "move_id", string="SdI notifications", readonly=True
@@ -493,6 +516,19 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------------------
     # Bridge with Odoo's l10n_it_edi, without depending on it
     # ------------------------------------------------------------------------------------
+
+    def init(self):
+        result = super().init()
+        # Most invoices are never sent through the SdI and stay "none": only the answered
+        # ones enter the index, so posting an invoice does not pay for it.
+        create_index(
+            self.env.cr,
+            "account_move_credit_einvoice_state_answered_index",
+            self._table,
+            ["credit_einvoice_state"],
+            where="credit_einvoice_state <> 'none'",
+        )
+        return result
 
     def write(self, vals):
         result = super().write(vals)

@@ -9,6 +9,8 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
+from .account_move import CREDIT_MOVE_PREFETCH
+
 # The invoices the hold wizard has checked again itself, kept on the cursor for the
 # time of its posting: not in the context, which any RPC client can send.
 HOLD_CHECKED_KEY = "credit_hold_checked_move_ids"
@@ -45,6 +47,7 @@ class AccountMove(models.Model):
         help="Set on a customer payment's (or bank line's) entry when the money came back: "
         "the entry was reversed, or a credit user marked it as returned ('insoluto'). "
         "Unmatching a payment to move it to another invoice is no returned payment.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
     credit_return_dismissed = fields.Boolean(
         string="Not a Returned Payment",
@@ -52,6 +55,7 @@ class AccountMove(models.Model):
         readonly=True,
         help="A credit user said this reversal or bank debit is no returned payment (e.g. a "
         "correction): it is not counted in the customer's returned payments.",
+        prefetch=CREDIT_MOVE_PREFETCH,
     )
 
     def action_post(self):
@@ -203,12 +207,8 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
         if not invoices:
             return
-        auto_companies = (
-            self.env["credit.report.provider"]
-            .sudo()
-            .search([("auto_refresh", "=", True), ("company_id", "in", invoices.company_id.ids)])
-            .company_id
-        )
+        refreshed = self.env["credit.report.provider"]._credit_auto_refresh_company_ids()
+        auto_companies = invoices.company_id.filtered(lambda c: c.id in refreshed)
         # the latest report of the invoice's company, read for whoever posts
         for company in auto_companies:
             partners = (

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import tools
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -98,6 +99,33 @@ class CreditReportProvider(models.Model):
             "The deadline per customer must be 0-600 s.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        providers = super().create(vals_list)
+        if any(providers.mapped("auto_refresh")):
+            self.env.registry.clear_cache()  # _credit_auto_refresh_company_ids()
+        return providers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"auto_refresh", "company_id"} & vals.keys():
+            self.env.registry.clear_cache()  # _credit_auto_refresh_company_ids()
+        return result
+
+    def unlink(self):
+        refreshing = any(self.mapped("auto_refresh"))
+        result = super().unlink()
+        if refreshing:
+            self.env.registry.clear_cache()  # _credit_auto_refresh_company_ids()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _credit_auto_refresh_company_ids(self):
+        """The companies where a provider refreshes reports on schedule. Posting asks at
+        every invoice: cached, and cleared when a provider's schedule or company changes."""
+        return frozenset(self.sudo().search([("auto_refresh", "=", True)]).company_id.ids)
 
     def _compute_report_count(self):
         counts = dict(

@@ -137,7 +137,12 @@ class TestCreditHold(CreditControlCommon):
         self.assertTrue(self.customer.credit_hold)
 
     def test_first_invoice_requests_a_report(self):
-        self.env["credit.report.provider"].create(
+        """Only while a provider of the company refreshes reports on schedule: posting
+        follows every change of the providers (it reads them from a cache)."""
+        early = self._credit_customer("Early Customer")
+        self._credit_invoice(early, 100.0, self.today)
+        self.assertFalse(early.credit_report_requested, "no provider refreshes reports yet")
+        provider = self.env["credit.report.provider"].create(
             {
                 "name": "Bureau",
                 "kind": "http",
@@ -148,6 +153,10 @@ class TestCreditHold(CreditControlCommon):
         newcomer = self._credit_customer("Newcomer", vat="IT00000010215")
         self._credit_invoice(newcomer, 100.0, self.today)
         self.assertTrue(newcomer.credit_report_requested)
+        provider.auto_refresh = False
+        latecomer = self._credit_customer("Latecomer")
+        self._credit_invoice(latecomer, 100.0, self.today)
+        self.assertFalse(latecomer.credit_report_requested, "the provider refreshes no more")
 
     def test_posting_from_the_list_is_held_too(self):
         self.env.company.credit_hold_mode = "block"

@@ -58,3 +58,19 @@ class TestFoundation(CreditControlCommon):
         invoice = self._credit_invoice(partner, 100.0, self.today)
         self.assertTrue(invoice.credit_collectible)
         self.assertEqual(invoice._credit_is_collectible(), invoice)
+
+    def test_invoices_enter_only_the_add_on_indexes_they_are_searched_by(self):
+        """Posting pays for none of the add-on's indexes on invoices: each is partial and
+        holds only the invoices it finds (an answered or rejected e-invoice, a plan, a
+        case, an exclusion), so an invoice never sent through the SdI enters none."""
+        self.env.cr.execute(
+            r"""SELECT indexname FROM pg_indexes
+                 WHERE tablename = 'account_move' AND indexdef LIKE '%%credit\_%%'
+                   AND indexdef NOT LIKE '%% WHERE %%'"""
+        )
+        self.assertEqual(self.env.cr.fetchall(), [], "full indexes on account_move")
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_indexes"
+            " WHERE tablename = 'account_move' AND indexdef LIKE '%%credit_einvoice_state%%'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1, "the rejected e-invoices keep an index")
