@@ -146,6 +146,10 @@ def compare(run, cluster, config_path, logs):
         f"{(ratios[len(ratios) // 2] - 1) * 100:+.1f}% (rounds from "
         f"{(ratios[0] - 1) * 100:+.1f}% to {(ratios[-1] - 1) * 100:+.1f}%)"
     )
+    print(
+        "  rounds (without, with): "
+        + ", ".join(f"{a:.1f}s/{b:.1f}s" for a, b in zip(*seconds.values(), strict=True))
+    )
     counted = {
         template: run.figure_in_copy(cluster, template, __file__, 1, config_path, logs)
         for template in (plain, addon)

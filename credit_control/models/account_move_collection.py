@@ -3,8 +3,6 @@
 from odoo import fields
 from odoo import models
 
-from .account_move import CREDIT_MOVE_PREFETCH
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -17,5 +15,4 @@ class AccountMove(models.Model):
         readonly=True,
         help="The open collection case this invoice was handed over in: dunning leaves it "
         "alone while the agency or the lawyer works on it.",
-        prefetch=CREDIT_MOVE_PREFETCH,
     )

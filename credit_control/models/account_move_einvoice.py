@@ -136,6 +136,19 @@ class AccountMove(models.Model):
         string="E-invoice problem", compute="_compute_credit_einvoice_banner", sanitize=False
     )
 
+    def init(self):
+        result = super().init()
+        # Most invoices are never sent through the SdI and stay "none": only the answered
+        # ones enter the index, so posting an invoice does not pay for it.
+        create_index(
+            self.env.cr,
+            "account_move_credit_einvoice_state_answered_index",
+            self._table,
+            ["credit_einvoice_state"],
+            where="credit_einvoice_state <> 'none'",
+        )
+        return result
+
     @api.depends("partner_id", "date", "state", "move_type", "invoice_date", "amount_total")
     @api.depends_context("input_full_display_name", "credit_sdi_match")
     def _compute_display_name(self):
@@ -516,19 +529,6 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------------------------
     # Bridge with Odoo's l10n_it_edi, without depending on it
     # ------------------------------------------------------------------------------------
-
-    def init(self):
-        result = super().init()
-        # Most invoices are never sent through the SdI and stay "none": only the answered
-        # ones enter the index, so posting an invoice does not pay for it.
-        create_index(
-            self.env.cr,
-            "account_move_credit_einvoice_state_answered_index",
-            self._table,
-            ["credit_einvoice_state"],
-            where="credit_einvoice_state <> 'none'",
-        )
-        return result
 
     def write(self, vals):
         result = super().write(vals)
