@@ -78,24 +78,29 @@ def module_hash():
 # --------------------------------------------------------------------------- databases
 
 
+@contextlib.contextmanager
+def autocommit_cursor(database):
+    """An Odoo cursor on ``database`` outside any transaction (CREATE/DROP DATABASE and
+    VACUUM refuse to run in one)."""
+    import odoo
+
+    with odoo.sql_db.db_connect(database).cursor() as cr:
+        cr._cnx.autocommit = True
+        yield cr
+
+
 class Cluster:
     """Database-level operations through Odoo's connection settings."""
 
     def __init__(self, config_path):
-        import odoo
         from odoo.tools import config
 
         self.config_path = config_path
         config.parse_config(["-c", str(config_path), "--log-level=warn"])
         self.data_dir = Path(config["data_dir"])
-        self._odoo = odoo
 
-    @contextlib.contextmanager
     def _cursor(self):
-        connection = self._odoo.sql_db.db_connect("postgres")
-        with connection.cursor() as cr:
-            cr._cnx.autocommit = True
-            yield cr
+        return autocommit_cursor("postgres")
 
     def exists(self, name):
         with self._cursor() as cr:
@@ -174,10 +179,7 @@ def settle(database):
     change (this machine's PostgreSQL runs without it): statistics of what was written and
     the old versions of rewritten rows cleared. Otherwise a plan made for stale row counts,
     and every dead row a setup left behind, would be timed."""
-    import odoo
-
-    with odoo.sql_db.db_connect(database).cursor() as cr:
-        cr._cnx.autocommit = True
+    with autocommit_cursor(database) as cr:
         cr.execute("VACUUM ANALYZE")
 
 
