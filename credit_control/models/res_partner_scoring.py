@@ -384,7 +384,9 @@ class ResPartner(models.Model):
         digits = company.currency_id.decimal_places
         weights = company._credit_score_weights()
         rows = []
-        for partner_id in sorted(partner_ids):
+        partner_ids = sorted(partner_ids)
+        extra = self._credit_extra_assessment(company, partner_ids, today)
+        for partner_id in partner_ids:
             row = self._credit_score_row(
                 partner_id,
                 lines.get(partner_id, []),
@@ -397,8 +399,24 @@ class ResPartner(models.Model):
                 dunning_stage=dunning_stages.get(partner_id),
                 extra_facts=extra_facts.get(partner_id),
             )
-            rows.append((*row, reports.get(partner_id, {}).get("id")))
-        return self._credit_write_scores(rows, company, today)
+            rows.append(
+                (
+                    *row,
+                    reports.get(partner_id, {}).get("id"),
+                    *(values.get(partner_id) for _type, values in extra.values()),
+                )
+            )
+        extra_columns = [(name, sql_type) for name, (sql_type, _values) in extra.items()]
+        return self._credit_write_scores(rows, company, today, extra_columns)
+
+    @api.model
+    def _credit_extra_assessment(self, company, partner_ids, today):
+        """More figures of other features measured with the scoring run and written in
+        its UPDATE (each rewrite of a customer's row costs as much as the first):
+        ``{company-dependent column: (SQL type, {partner_id: value})}`` for the
+        commercial partners ``partner_ids`` of ``company`` (e.g. the DSO of
+        ``res_partner_scoring_dso.py``)."""
+        return {}
 
     @api.model
     def _credit_score_row(
@@ -461,10 +479,16 @@ class ResPartner(models.Model):
     def _credit_fetch_lines(self, company_ids, window_start, partner_ids=None):
         """Receivable lines of collectible customer invoices due in the window or still
         open, each with its settlements (payments; credit notes are not settlements),
-        grouped by commercial partner: ``{partner_id: [LineFacts]}``."""
+        grouped by the invoice's commercial partner: ``{partner_id: [LineFacts]}``.
+
+        The commercial partner is the invoice's own column (Odoo gives its receivable
+        line that partner), not looked up in ``res_partner``: every customer's row there
+        carries the assessment of each company, and hundreds of thousands of lines
+        looking their partner up read that table again and again. It is only searched
+        for the contacts of the partners asked for, whose lines are found by index."""
         query = SQL(
             """
-            SELECT p.commercial_partner_id,
+            SELECT m.commercial_partner_id,
                    COALESCE(l.date_maturity, l.date),
                    l.balance,
                    l.amount_residual,
@@ -475,7 +499,6 @@ class ResPartner(models.Model):
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
               JOIN account_account a ON a.id = l.account_id
-              JOIN res_partner p ON p.id = l.partner_id
          LEFT JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
          LEFT JOIN account_move_line cl ON cl.id = apr.credit_move_id
          LEFT JOIN account_move cm ON cm.id = cl.move_id
@@ -486,8 +509,11 @@ class ResPartner(models.Model):
                AND m.credit_collectible
                AND l.balance > 0
                AND (COALESCE(l.date_maturity, l.date) >= %(start)s OR NOT l.reconciled)
-               AND (%(all)s OR p.commercial_partner_id = ANY(%(partners)s))
-          GROUP BY p.commercial_partner_id, l.id
+               AND (%(all)s OR (m.commercial_partner_id = ANY(%(partners)s)
+                                AND l.partner_id IN (
+                                    SELECT id FROM res_partner
+                                     WHERE commercial_partner_id = ANY(%(partners)s))))
+          GROUP BY m.commercial_partner_id, l.id
             """,
             companies=company_ids,
             start=window_start,
@@ -667,10 +693,11 @@ class ResPartner(models.Model):
         return [row[0] for row in self.env.execute_query(query)]
 
     @api.model
-    def _credit_write_scores(self, rows, company, today):
+    def _credit_write_scores(self, rows, company, today, extra_columns=()):
         """Write the rows into ``company``'s values of the company-dependent columns in
         one UPDATE (other companies' values untouched) and a history row per changed
-        score/band/profile. A row is the columns of SCORE_COLUMNS then the latest report."""
+        score/band/profile. A row is the columns of SCORE_COLUMNS, the latest report, then
+        ``extra_columns`` ((column, SQL type) of ``_credit_extra_assessment``)."""
         if not rows:
             return self.browse()
         ids = [row[0] for row in rows]
@@ -688,7 +715,7 @@ class ResPartner(models.Model):
             )
         }
         self._credit_write_company_values(
-            company, [*SCORE_COLUMNS, ("credit_latest_report_id", "int4")], rows
+            company, [*SCORE_COLUMNS, ("credit_latest_report_id", "int4"), *extra_columns], rows
         )
         history = [
             {
@@ -712,7 +739,13 @@ class ResPartner(models.Model):
         customer invoices), in one statement: what posting and paying change, kept current
         between scoring runs. The sums need no rounding: they add residuals the ledger
         stores rounded, as exact numerics. A company that is gone (a rolled back savepoint
-        created it) gets nothing."""
+        created it) gets nothing.
+
+        It runs at every commit that posts or pays, so it is kept cheap to plan: the
+        lines are found by their own partner, which Odoo sets to the invoice's
+        commercial partner, and the receivable accounts are a subquery: joining
+        ``res_partner`` and ``account_account`` tripled the statement's cost, most of it
+        PostgreSQL's planning."""
         company_id = self.env.company.id
         columns = ("credit_exposure", "credit_overdue", "credit_oldest_overdue_days")
         self.env.flush_all()
@@ -720,7 +753,7 @@ class ResPartner(models.Model):
             SQL(
                 """
             WITH live AS (
-                SELECT p.commercial_partner_id AS id,
+                SELECT l.partner_id AS id,
                        SUM(l.amount_residual) AS exposure,
                        SUM(l.amount_residual)
                            FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
@@ -729,18 +762,16 @@ class ResPartner(models.Model):
                            FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
                            AS oldest
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
-                  JOIN res_partner p ON p.id = l.partner_id
-                 WHERE l.partner_id IN (
-                           SELECT id FROM res_partner
-                            WHERE commercial_partner_id = ANY(%(partners)s)
-                       )
+                 WHERE l.partner_id = ANY(%(partners)s)
                    AND l.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
                    AND l.company_id = %(company)s
                    AND l.balance > 0
                    AND NOT l.reconciled
                    AND l.amount_residual != 0
+                   AND l.account_id IN (
+                           SELECT id FROM account_account
+                            WHERE account_type = 'asset_receivable'
+                       )
                    -- the invoice checked line by line on its primary key, not joined:
                    -- a join let the planner, with statistics not yet updated after a
                    -- day of invoicing, scan every customer invoice for each open line
@@ -750,7 +781,7 @@ class ResPartner(models.Model):
                               AND m.move_type IN ('out_invoice', 'out_receipt')
                               AND m.credit_collectible
                        )
-              GROUP BY p.commercial_partner_id
+              GROUP BY l.partner_id
             ), figures AS (
                 SELECT partner.id,
                        COALESCE(live.exposure, 0) AS credit_exposure,

@@ -61,29 +61,25 @@ class ResPartner(models.Model):
             )
         return super()._credit_check_computed_fields(vals)
 
-    def _credit_update_scores(self):
-        """The scoring run also measures the DSO of the partners it scored: one grouped
-        query and one UPDATE for all of them."""
-        partners = super()._credit_update_scores()
-        if partners:
-            partners._credit_update_dso()
-        return partners
-
-    def _credit_update_dso(self):
-        """Write DSO, best possible DSO and average days delinquent of the partners of
-        ``self`` (commercial partners) for the current company."""
-        company = self.env.company
-        today = fields.Date.context_today(self)
+    @api.model
+    def _credit_extra_assessment(self, company, partner_ids, today):
+        """The scoring run also measures the DSO of the partners it scores, written in
+        its UPDATE: one grouped query for all of them."""
+        extra = super()._credit_extra_assessment(company, partner_ids, today)
         periods = dso.periods(today)
-        inputs = self._credit_fetch_dso_inputs(company.ids, periods, self.ids)
+        inputs = self._credit_fetch_dso_inputs(company.ids, periods, partner_ids)
         days = [period_days for _start, _end, period_days in periods]
         empty = (0.0, 0.0, [0.0] * len(periods))
-        rows = []
-        for partner_id in self.ids:
-            receivable, not_due, sales = inputs.get(partner_id, empty)
-            rows.append((partner_id, *dso.figures(receivable, not_due, sales, days)))
-        self.flush_model()
-        self._credit_write_company_values(company, DSO_COLUMNS, rows)
+        figures = {
+            partner_id: dso.figures(*inputs.get(partner_id, empty), days)
+            for partner_id in partner_ids
+        }
+        for position, (name, sql_type) in enumerate(DSO_COLUMNS):
+            extra[name] = (
+                sql_type,
+                {partner_id: values[position] for partner_id, values in figures.items()},
+            )
+        return extra
 
     @api.model
     def _credit_fetch_dso_inputs(self, company_ids, periods, partner_ids=None):

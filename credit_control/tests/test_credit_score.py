@@ -53,6 +53,31 @@ class TestCreditScore(CreditControlCommon):
         self.assertEqual(customer.credit_oldest_overdue_days, 70)
         self.assertEqual(customer.credit_profile, "sometimes_late")
 
+    def test_invoices_to_a_contact_count_for_its_company(self):
+        """An invoice addressed to a contact (the accounts office) is the company's debt:
+        the scoring, of every customer or of the contact alone, and the live figures
+        count it on the company."""
+        company = self._credit_customer("Sede Centrale Srl")
+        office = self.env["res.partner"].create(
+            {"name": "Ufficio Amministrativo", "parent_id": company.id, "type": "invoice"}
+        )
+        self._credit_invoice(
+            office,
+            700.0,
+            self.today - timedelta(days=100),
+            due_date=self.today - timedelta(days=70),
+        )
+        self._credit_invoice(company, 300.0, self.today, due_date=self.today + timedelta(days=30))
+        self.env.cr.flush()  # the commit's live figures
+        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
+        self.env["res.partner"].credit_update_scores()
+        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
+        self.assertEqual(company.credit_oldest_overdue_days, 70)
+        self.assertFalse(office.credit_scored_on, "the contact has no assessment of its own")
+        office.credit_update_scores()  # rescoring the contact rescores its company
+        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
+        self.assertEqual(company.credit_profile, "sometimes_late")
+
     def test_returned_payment_counts_and_reopens(self):
         customer = self._credit_customer("Bounced")
         invoice = self._credit_invoice(
