@@ -70,13 +70,21 @@ class TestCreditScore(CreditControlCommon):
         self._credit_invoice(company, 300.0, self.today, due_date=self.today + timedelta(days=30))
         self.env.cr.flush()  # the commit's live figures
         self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
-        self.env["res.partner"].credit_update_scores()
-        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
-        self.assertEqual(company.credit_oldest_overdue_days, 70)
-        self.assertFalse(office.credit_scored_on, "the contact has no assessment of its own")
+        self.assertFalse(company.credit_scored_on)
         office.credit_update_scores()  # rescoring the contact rescores its company
-        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
+        figures = (
+            company.credit_scored_on,
+            company.credit_exposure,
+            company.credit_overdue,
+            company.credit_oldest_overdue_days,
+            company.credit_profile,
+        )
+        self.assertEqual(figures, (self.today, 1000.0, 700.0, 70, "sometimes_late"))
+        self.assertFalse(office.credit_scored_on, "the contact has no assessment of its own")
+        self.env["res.partner"].credit_update_scores()  # every customer
+        self.assertEqual(company.credit_exposure, 1000.0)
         self.assertEqual(company.credit_profile, "sometimes_late")
+        self.assertFalse(office.credit_scored_on)
 
     def test_returned_payment_counts_and_reopens(self):
         customer = self._credit_customer("Bounced")
