@@ -273,24 +273,17 @@ def _serve(config_path, database):
     """The worker: the setup, then each click asked for, timed alone."""
     import time
 
-    import odoo
-    from odoo.tools import config
-
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import run
 
-    config.parse_config(["-c", str(config_path), "-d", database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(database)
     move_ids = []
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(context=dict(env.context, allowed_company_ids=[env.user.company_id.id]))
+    with run.superuser_env(config_path, database) as env:
         for line in sys.stdin:
             command, _space, argument = line.strip().partition(" ")
             try:
                 if command == "setup":
                     move_ids = _setup(env)
-                    cr.commit()
+                    env.cr.commit()
                     run.settle(database)
                     answer = ",".join(map(str, move_ids))
                 elif command in ("post", "pay"):

@@ -303,18 +303,26 @@ def _peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one_figure(config_path, database, path, index):
-    """In a child process: setup (untimed), run (timed, queries counted), commit."""
+@contextlib.contextmanager
+def superuser_env(config_path, database):
+    """Odoo on ``database`` in this process: the superuser's environment on a cursor of
+    its own, in the user's company (as the web client sends it)."""
     import odoo
     from odoo.tools import config
 
     config.parse_config(["-c", str(config_path), "-d", database, "--log-level=warn"])
-    counter = QueryCounter()
-    figure = load_figures(Path(path))[index]
     registry = odoo.modules.registry.Registry(database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(context=dict(env.context, allowed_company_ids=[env.user.company_id.id]))
+        yield env(context=dict(env.context, allowed_company_ids=[env.user.company_id.id]))
+
+
+def run_one_figure(config_path, database, path, index):
+    """In a child process: setup (untimed), run (timed, queries counted), commit."""
+    counter = QueryCounter()
+    figure = load_figures(Path(path))[index]
+    with superuser_env(config_path, database) as env:
+        cr = env.cr
         setup = figure.get("setup") or (lambda env: None)
         context = setup(env)
         env.flush_all()

@@ -66,6 +66,8 @@ class ResPartner(models.Model):
         """The scoring run also measures the DSO of the partners it scores, written in
         its UPDATE: one grouped query for all of them."""
         extra = super()._credit_extra_assessment(company, partner_ids, today)
+        if not partner_ids:
+            return extra
         periods = dso.periods(today)
         inputs = self._credit_fetch_dso_inputs(company.ids, periods, partner_ids)
         days = [period_days for _start, _end, period_days in periods]
