@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 
 INVOICES = 200
-CUSTOMERS = 20  # ten invoices each: the add-on's live figures see a customer's open items
+CUSTOMERS = 20  # ten invoices each: customers with several open items
 ROUNDS = 3  # of 400 clicks on each database, taken in turns
 TARGET_PERCENT = 5.0
 ACTIONS = ("post", "pay")  # all invoices posted, then all paid

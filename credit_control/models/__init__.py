@@ -8,7 +8,6 @@ from . import account_move_late_charges
 from . import account_move_line
 from . import account_move_line_collection
 from . import account_move_line_payment_plan
-from . import account_move_live_figures
 from . import account_move_payment_plan
 from . import account_move_payment_plan_button
 from . import account_move_scoring
@@ -64,6 +63,7 @@ from . import res_partner_dunning
 from . import res_partner_hold
 from . import res_partner_hold_collection
 from . import res_partner_interest_statement
+from . import res_partner_live_figures
 from . import res_partner_payment_plan
 from . import res_partner_payment_plan_count
 from . import res_partner_scoring

@@ -161,11 +161,23 @@ class ResPartner(models.Model):
         groups=CREDIT_USER,
     )
     # amounts in the company's currency (a company-dependent field can't be Monetary:
-    # the views show them with the monetary widget and credit_score_currency_id)
-    credit_exposure = fields.Float(string="Exposure", digits="Account", **ASSESSMENT)
-    credit_overdue = fields.Float(string="Overdue", digits="Account", **ASSESSMENT)
+    # the views show them with the monetary widget and credit_score_currency_id); the
+    # scoring's snapshot, for lists and groups: the Credit tab reads today's figures
+    # (res_partner_live_figures.py)
+    credit_exposure = fields.Float(
+        string="Exposure When Scored",
+        digits="Account",
+        help="What the customer owed at the last scoring run (nightly, or Refresh now).",
+        **ASSESSMENT,
+    )
+    credit_overdue = fields.Float(
+        string="Overdue When Scored",
+        digits="Account",
+        help="The part of the exposure past its due date at the last scoring run.",
+        **ASSESSMENT,
+    )
     credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (Days)", aggregator="max", **ASSESSMENT
+        string="Oldest Overdue When Scored (Days)", aggregator="max", **ASSESSMENT
     )
     credit_trend = fields.Float(
         string="Trend (Days)",
@@ -731,82 +743,6 @@ class ResPartner(models.Model):
         ]
         self._credit_insert_history(history)
         return self.browse(ids)
-
-    @api.model
-    def _credit_update_live_figures(self, partner_ids):
-        """Exposure, overdue and oldest overdue days of these commercial partners for the
-        current company, as the scoring computes them (open residuals of collectible
-        customer invoices), in one statement: what posting and paying change, kept current
-        between scoring runs. The sums need no rounding: they add residuals the ledger
-        stores rounded, as exact numerics. A company that is gone (a rolled back savepoint
-        created it) gets nothing.
-
-        It runs at every commit that posts or pays, so it is kept cheap to plan: the
-        lines are found by their own partner, which Odoo sets to the invoice's
-        commercial partner, and the receivable accounts are a subquery: joining
-        ``res_partner`` and ``account_account`` tripled the statement's cost, most of it
-        PostgreSQL's planning."""
-        company_id = self.env.company.id
-        columns = ("credit_exposure", "credit_overdue", "credit_oldest_overdue_days")
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH live AS (
-                SELECT l.partner_id AS id,
-                       SUM(l.amount_residual) AS exposure,
-                       SUM(l.amount_residual)
-                           FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
-                           AS overdue,
-                       MIN(COALESCE(l.date_maturity, l.date))
-                           FILTER (WHERE COALESCE(l.date_maturity, l.date) < %(today)s)
-                           AS oldest
-                  FROM account_move_line l
-                 WHERE l.partner_id = ANY(%(partners)s)
-                   AND l.parent_state = 'posted'
-                   AND l.company_id = %(company)s
-                   AND l.balance > 0
-                   AND NOT l.reconciled
-                   AND l.amount_residual != 0
-                   AND l.account_id IN (
-                           SELECT id FROM account_account
-                            WHERE account_type = 'asset_receivable'
-                       )
-                   -- the invoice checked line by line on its primary key, not joined:
-                   -- a join let the planner, with statistics not yet updated after a
-                   -- day of invoicing, scan every customer invoice for each open line
-                   AND l.move_id IN (
-                           SELECT m.id FROM account_move m
-                            WHERE m.id = l.move_id
-                              AND m.move_type IN ('out_invoice', 'out_receipt')
-                              AND m.credit_collectible
-                       )
-              GROUP BY l.partner_id
-            ), figures AS (
-                SELECT partner.id,
-                       COALESCE(live.exposure, 0) AS credit_exposure,
-                       COALESCE(live.overdue, 0) AS credit_overdue,
-                       CASE WHEN live.overdue > 0 THEN %(today)s - live.oldest ELSE 0 END
-                           AS credit_oldest_overdue_days
-                  FROM unnest(%(partners)s) AS partner(id)
-             LEFT JOIN live ON live.id = partner.id
-            )
-            UPDATE res_partner
-               SET %(assignments)s,
-                   write_date = NOW() AT TIME ZONE 'UTC',
-                   write_uid = %(uid)s
-              FROM figures
-             WHERE res_partner.id = figures.id
-               AND EXISTS (SELECT 1 FROM res_company WHERE id = %(company)s)
-                """,
-                today=fields.Date.context_today(self),
-                company=company_id,
-                partners=list(partner_ids),
-                assignments=self._credit_company_value_assignments(company_id, columns, "figures"),
-                uid=self.env.uid,
-            )
-        )
-        self.invalidate_model(list(columns))
 
     @api.model
     def _credit_company_value_assignments(self, company_id, columns, source):

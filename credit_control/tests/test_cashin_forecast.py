@@ -119,10 +119,6 @@ class TestCashinForecast(CreditControlCommon):
             )
         cls.customers = cls.punctual | cls.late | cls.planned | cls.debtor
         cls.customers.sudo()._credit_update_scores()
-        # run the rescore at commit now: its pending set, if left to the tests, is shared by
-        # them (each test restores the precommit data of setUp, a shallow copy) and one
-        # test's other company would be rescored in the next test, after its rollback
-        cls.env.cr.flush()
 
     def _rows(self):
         rows = self.company._credit_cashin_rows(today=self.T)

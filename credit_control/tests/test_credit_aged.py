@@ -142,7 +142,6 @@ class TestCreditAgedReceivable(CreditControlCommon):
             }
         )
         cls.shared_b.action_post()
-        cls.env.cr.flush()  # the live rescore of the postings, as at commit
         Partner = cls.env["res.partner"]
         columns = [("credit_band", "varchar"), ("credit_profile", "varchar")]
         Partner._credit_write_company_values(

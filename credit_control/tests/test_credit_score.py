@@ -55,8 +55,8 @@ class TestCreditScore(CreditControlCommon):
 
     def test_invoices_to_a_contact_count_for_its_company(self):
         """An invoice addressed to a contact (the accounts office) is the company's debt:
-        the scoring, of every customer or of the contact alone, and the live figures
-        count it on the company."""
+        the scoring, of every customer or of the contact alone, and the Credit tab's
+        figures count it on the company."""
         company = self._credit_customer("Sede Centrale Srl")
         office = self.env["res.partner"].create(
             {"name": "Ufficio Amministrativo", "parent_id": company.id, "type": "invoice"}
@@ -68,8 +68,9 @@ class TestCreditScore(CreditControlCommon):
             due_date=self.today - timedelta(days=70),
         )
         self._credit_invoice(company, 300.0, self.today, due_date=self.today + timedelta(days=30))
-        self.env.cr.flush()  # the commit's live figures
-        self.assertEqual((company.credit_exposure, company.credit_overdue), (1000.0, 700.0))
+        self.assertEqual(
+            (company.credit_live_exposure, company.credit_live_overdue), (1000.0, 700.0)
+        )
         self.assertFalse(company.credit_scored_on)
         office.credit_update_scores()  # rescoring the contact rescores its company
         figures = (
@@ -224,35 +225,62 @@ class TestCreditScore(CreditControlCommon):
 
 @tagged("post_install", "-at_install")
 class TestCreditLiveFigures(CreditControlCommon):
-    """Exposure and overdue are current right after posting or paying (rescored at the
-    end of the transaction, for the touched customers only)."""
+    """The Credit tab's exposure and overdue are today's, right after posting or paying:
+    read from the ledger when shown, while posting and paying write nothing of ours."""
 
-    def test_posting_and_paying_update_the_figures_at_commit(self):
+    def _live(self, partner):
+        partner.invalidate_recordset()  # what the next screen does: read them again
+        return (
+            partner.credit_live_exposure,
+            partner.credit_live_overdue,
+            partner.credit_live_oldest_overdue_days,
+        )
+
+    def test_posting_and_paying_show_at_once_on_the_credit_tab(self):
         customer = self._credit_customer("Live Figures Srl")
-        bystander = self._credit_customer("Untouched Srl")
         invoice = self._credit_invoice(
             customer,
             1200.0,
             self.today - timedelta(days=60),
             due_date=self.today - timedelta(days=30),
         )
-        self.env.cr.flush()  # what the commit does: runs the pre-commit rescore
-        self.assertEqual(customer.credit_exposure, 1200.0)
-        self.assertEqual(customer.credit_overdue, 1200.0)
-        self.assertEqual(customer.credit_oldest_overdue_days, 30)
-        self.assertFalse(bystander.credit_scored_on, "only the touched customers")
+        self.assertEqual(self._live(customer), (1200.0, 1200.0, 30))
         self._credit_pay(invoice, self.today, amount=200.0)
-        self.env.cr.flush()
-        self.assertEqual(customer.credit_exposure, 1000.0)
-        self.assertEqual(customer.credit_overdue, 1000.0)
-        self.assertEqual(customer.credit_oldest_overdue_days, 30)
+        self.assertEqual(self._live(customer), (1000.0, 1000.0, 30))
+        self._credit_invoice(customer, 500.0, self.today, due_date=self.today + timedelta(days=30))
+        self.assertEqual(self._live(customer), (1500.0, 1000.0, 30), "not due yet: not overdue")
         self._credit_pay(invoice, self.today, amount=1000.0)
-        self.env.cr.flush()
+        self.assertEqual(self._live(customer), (500.0, 0.0, 0))
+        self.env.cr.flush()  # the commit: posting and paying stored nothing of ours
+        self.assertFalse(customer.credit_scored_on)
+        self.assertEqual(customer.credit_exposure, 0.0)
+        customer.credit_update_scores()
         self.assertEqual(
-            (
-                customer.credit_exposure,
-                customer.credit_overdue,
-                customer.credit_oldest_overdue_days,
-            ),
-            (0.0, 0.0, 0),
+            (customer.credit_exposure, customer.credit_overdue), (500.0, 0.0), "the snapshot"
         )
+
+    def test_each_company_reads_its_own_ledger(self):
+        customer = self._credit_customer("Shared Live Srl")
+        self._credit_invoice(
+            customer,
+            300.0,
+            self.today - timedelta(days=40),
+            due_date=self.today - timedelta(days=10),
+        )
+        company_b = self.setup_other_company(name="Live Company B")["company"]
+        self.assertEqual(self._live(customer), (300.0, 300.0, 10))
+        self.assertEqual(self._live(customer.with_company(company_b)), (0.0, 0.0, 0))
+
+    def test_a_list_of_customers_is_read_in_one_statement(self):
+        customers = self.env["res.partner"]
+        for number in range(3):
+            customer = self._credit_customer(f"Live List {number} Srl")
+            self._credit_invoice(customer, 100.0 * (number + 1), self.today)
+            customers |= customer
+        self.env.flush_all()
+        customers.invalidate_recordset(
+            ["credit_live_exposure", "credit_live_overdue", "credit_live_oldest_overdue_days"]
+        )
+        with self.assertQueryCount(1):  # the ledger, once for all of them
+            exposures = customers.mapped("credit_live_exposure")
+        self.assertEqual(exposures, [100.0, 200.0, 300.0])

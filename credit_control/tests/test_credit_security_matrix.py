@@ -38,7 +38,6 @@ class TestCreditSecurityMatrix(CreditControlCommon):
             due_date=cls.today - timedelta(days=200),
         )
         cls.customer.credit_update_scores()
-        cls.env.cr.flush()  # the live rescore of the posting, as at commit
         cls.customer.with_company(cls.company_a).sudo().write(
             {"credit_hold": True, "credit_hold_reason": "Legal dispute"}
         )
@@ -272,6 +271,7 @@ class TestCreditSecurityMatrix(CreditControlCommon):
         # company B has no ledger with this customer: it reads its own (empty) figures
         self.assertFalse(customer_b.credit_band)
         self.assertEqual(customer_b.credit_exposure, 0.0)
+        self.assertEqual(customer_b.credit_live_exposure, 0.0, "nor company A's ledger today")
         self.assertFalse(customer_b.credit_hold)
         # company B rescoring does not lift company A's band E
         customer_b.credit_update_scores()
@@ -280,6 +280,7 @@ class TestCreditSecurityMatrix(CreditControlCommon):
         customer_a = self.customer.with_company(self.company_a)
         self.assertEqual(customer_a.credit_band, "E")
         self.assertEqual(customer_a.credit_exposure, 3000.0)
+        self.assertEqual(customer_a.credit_live_exposure, 3000.0)
         self.assertTrue(customer_a.credit_hold)
 
     def test_a_company_b_report_is_not_company_a_latest(self):

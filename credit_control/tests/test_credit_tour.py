@@ -47,9 +47,6 @@ class TestCreditControlTour(HttpCase):
                 "credit_einvoice_state": "rejected",
             }
         )
-        # the posting queued a live rescore of the customer, run at commit (the browser's
-        # first request): run it now, so that it does not overwrite the band set below
-        env.cr.flush()
         # the assessment is written by the scoring alone (as superuser)
         # scored today, without the history a trend needs
         cls.customer.sudo().write(

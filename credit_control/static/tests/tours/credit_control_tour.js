@@ -68,6 +68,16 @@ registry.category("web_tour.tours").add("credit_control_tour", {
             trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_band]:contains(E)",
         },
         {
+            // two invoices of 500.00 due 60 and 20 days ago; the third, rejected by the SdI,
+            // was never issued: posted today, not scored yet, the tab reads the ledger
+            content: "The Credit tab shows what the customer owes today",
+            trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_live_exposure]:contains(1,000.00)",
+        },
+        {
+            content: "and how long the oldest item is overdue",
+            trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_live_oldest_overdue_days]:contains(60)",
+        },
+        {
             content: "A customer scored without enough history says so instead of a blank trend",
             trigger: ".o_notebook .tab-pane.active div[name=credit_trend]:contains(Not enough history)",
         },
