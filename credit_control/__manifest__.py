@@ -4,7 +4,7 @@
     "name": "Credit Control",
     "summary": "Know your customers, keep e-invoices deliverable, chase payment, "
     "agree payment plans and hand debts over to an agency",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "license": "AGPL-3",
     "author": "credit_control authors",

@@ -1,4 +1,6 @@
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 from odoo.tests import tagged
 
@@ -270,6 +272,33 @@ class TestCreditLiveFigures(CreditControlCommon):
         company_b = self.setup_other_company(name="Live Company B")["company"]
         self.assertEqual(self._live(customer), (300.0, 300.0, 10))
         self.assertEqual(self._live(customer.with_company(company_b)), (0.0, 0.0, 0))
+
+    def test_an_upgraded_italian_database_names_the_snapshot_apart(self):
+        """Upgraded in place, the stored exposure (the old "Esposizione") takes its new
+        Italian label: the upgrade keeps the translations it finds unless the migration
+        drops them."""
+        migration = (
+            Path(__file__).resolve().parent.parent / "migrations" / "18.0.1.5.0" / "pre-migrate.py"
+        )
+        self.env["res.lang"]._activate_lang("it_IT")
+        modules = self.env["ir.module.module"]
+        modules._load_module_terms(["credit_control"], ["it_IT"])
+        stored = self.env["ir.model.fields"]._get("res.partner", "credit_exposure")
+        self.env.cr.execute(
+            "UPDATE ir_model_fields SET field_description = %s WHERE id = %s",
+            ['{"en_US": "Exposure", "it_IT": "Esposizione"}', stored.id],
+        )
+        spec = importlib.util.spec_from_file_location("credit_pre_migrate", migration)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.4.0")
+        modules._load_module_terms(["credit_control"], ["it_IT"])
+        stored.invalidate_recordset()
+        self.assertEqual(
+            stored.with_context(lang="it_IT").field_description, "Esposizione al calcolo"
+        )
+        today = self.env["ir.model.fields"]._get("res.partner", "credit_live_exposure")
+        self.assertEqual(today.with_context(lang="it_IT").field_description, "Esposizione")
 
     def test_a_list_of_customers_is_read_in_one_statement(self):
         customers = self.env["res.partner"]
