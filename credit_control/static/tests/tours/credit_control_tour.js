@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("credit_control_tour", {
         },
         {
             // two invoices of 500.00 due 60 and 20 days ago; the third, rejected by the SdI,
-            // was never issued: posted today, not scored yet, the tab reads the ledger
+            // was never issued. Nothing was scored: the tab reads the ledger
             content: "The Credit tab shows what the customer owes today",
             trigger: ".o_notebook .tab-pane.active .o_field_widget[name=credit_live_exposure]:contains(1,000.00)",
         },
